@@ -1,0 +1,85 @@
+/*
+ * hal.h: the only door out of kernel_core.
+ *
+ * Every function here is implemented once by hal_sim/ (Linux, simulated
+ * machine) and once by hal_x86/ (bare metal).  kernel_core calls nothing
+ * else except memcpy/memset/memmove/memcmp.  Each entry states its
+ * contract: what it guarantees, whether it can fail, and what the caller
+ * may hold.  Later issues add the MMU, TLB and IPI calls here.
+ */
+#ifndef KMM_HAL_H
+#define KMM_HAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- physical memory ---------------------------------------------- */
+
+enum hal_mem_kind {
+	HAL_MEM_RAM = 0,    /* free RAM: becomes untyped */
+	HAL_MEM_DEVICE = 1  /* device memory: becomes device untyped */
+};
+
+struct hal_mem_region {
+	uint64_t base;
+	uint64_t size;
+	enum hal_mem_kind kind;
+};
+
+/*
+ * Fill out[] with at most max regions of the boot memory map and return
+ * how many there are.  Regions do not overlap; memory the platform itself
+ * uses (kernel image, firmware) is left out.  RAM contents are undefined.
+ * Called once, at boot.
+ */
+unsigned hal_memory_map(struct hal_mem_region *out, unsigned max);
+
+/*
+ * The kernel window.  hal_phys_to_kernel() returns the kernel's pointer
+ * to physical address paddr, which must lie in a region of the memory
+ * map; hal_kernel_to_phys() is its inverse.  Both are pure, cannot fail,
+ * and may be called with or without the kernel lock.
+ */
+void *hal_phys_to_kernel(uint64_t paddr);
+uint64_t hal_kernel_to_phys(const void *kptr);
+
+/* ---- cores ---------------------------------------------------------- */
+
+/* This core's id, 0 .. hal_core_count() - 1.  Cannot fail. */
+unsigned hal_core_id(void);
+unsigned hal_core_count(void);
+
+/* ---- synchronisation ------------------------------------------------ */
+
+/*
+ * The big kernel lock, taken by every kernel entry and released at exit.
+ * Not recursive.  Each acquire and release is a scheduling point: the
+ * simulator may switch to another core there (the x86 HAL does not).
+ */
+void hal_kernel_lock(void);
+void hal_kernel_unlock(void);
+
+/* ---- preemption ----------------------------------------------------- */
+
+/*
+ * Is an interrupt pending?  Asked by the kernel at a preemption point once
+ * every kmm_boot_config.work_units_per_preemption units of work.  A true
+ * answer makes the current long operation stop restartably; the HAL
+ * treats the interrupt as handled once it has answered true.  Called with
+ * the kernel lock held.
+ */
+bool hal_interrupt_pending(void);
+
+/* ---- console and panic ---------------------------------------------- */
+
+/* Write n bytes to the console.  Cannot fail. */
+void hal_console_write(const char *s, size_t n);
+
+/*
+ * Stop everything: a kernel bug was detected (a failed assertion names
+ * the file, line and condition in msg).  Never returns.
+ */
+_Noreturn void hal_panic(const char *msg);
+
+#endif
