@@ -44,6 +44,39 @@ unsigned hal_memory_map(struct hal_mem_region *out, unsigned max);
 void *hal_phys_to_kernel(uint64_t paddr);
 uint64_t hal_kernel_to_phys(const void *kptr);
 
+/*
+ * Zero [paddr, paddr + bytes) through the kernel window.  Used for every
+ * zeroing of memory that may become or has been user-visible (untyped
+ * reset, new ASID pools), so a simulator can tell that the memory was
+ * reused.  Cannot fail; the range lies inside one region.
+ */
+void hal_memory_zero(uint64_t paddr, uint64_t bytes);
+
+/* ---- the MMU -------------------------------------------------------- */
+
+/*
+ * Store value into the 8-byte page-table entry at physical address
+ * pte_paddr.  Every write the kernel makes to a live page table goes
+ * through here (the simulator watches them to age stale translations);
+ * reads go through the kernel window.  Cannot fail.
+ */
+void hal_pte_write(uint64_t pte_paddr, uint64_t value);
+
+/*
+ * Make this core translate user addresses through the PML4 at pml4_paddr,
+ * tagged with asid (x86 CR3 with PCID).  pml4_paddr 0 means "no user
+ * address space": every user access faults.  Cannot fail.
+ */
+void hal_vspace_load(uint64_t pml4_paddr, unsigned asid);
+
+/*
+ * Drop this core's cached translations: of one page in address space asid,
+ * or of all of asid.  Cannot fail.  Other cores are reached by IPI (the
+ * multicore issue adds the call).
+ */
+void hal_tlb_invalidate_page(unsigned asid, uint64_t vaddr);
+void hal_tlb_invalidate_asid(unsigned asid);
+
 /* ---- cores ---------------------------------------------------------- */
 
 /* This core's id, 0 .. hal_core_count() - 1.  Cannot fail. */

@@ -1,7 +1,7 @@
 /*
  * Boot: turn the HAL's memory map into the root task's initial state, as
- * seL4's boot does.  The root CNode, the root TCB and the derivation-list
- * sentinel are carved from the lowest RAM that fits them; what is left of
+ * seL4's boot does.  The root CNode, TCB, PML4 (ASID 1) and ASID pool 0,
+ * and the derivation-list sentinel, are carved from the lowest RAM that fits them; what is left of
  * RAM, and every device region, is handed out as untyped caps: maximal
  * power-of-two blocks aligned to their size, each starting "full" so that
  * its first retype zeroes it (reference a.4).  Boot caps are revocable
@@ -11,6 +11,7 @@
 #include "cdt.h"
 #include "preempt.h"
 #include "../object/invocations.h"
+#include "../object/vspace.h"
 
 #define MAX_REGIONS 32
 #define RESERVED_LOW 0x1000ull  /* page 0 never holds an object: 0 is "no slot" */
@@ -77,7 +78,7 @@ static uint64_t boot_alloc(unsigned bits)
 		} else {
 			r->base = p + bit(bits);
 		}
-		memset(hal_phys_to_kernel(p), 0, (size_t)bit(bits));
+		hal_memory_zero(p, bit(bits));
 		return p;
 	}
 	return 0;
@@ -142,6 +143,27 @@ static struct cap root_cnode_cap(uint64_t paddr, unsigned bits)
 	return c;
 }
 
+/*
+ * The root task's address space: a PML4 with ASID 1 from pool 0, the
+ * pool itself, and a copy of the PML4 cap as the root TCB's VSpace root.
+ */
+static void place_root_vspace(uint64_t cnode, uint64_t tcb, uint64_t pml4, uint64_t pool)
+{
+	struct cap c = cap_new(KMM_CAP_TYPE_PML4);
+
+	cap_set_pml4_paddr(&c, pml4);
+	cap_set_pml4_has_asid(&c, 1);
+	cap_set_pml4_asid(&c, 1);
+	cdt_insert_boot(root_slot(cnode, KMM_CAP_ROOT_VSPACE), c);
+	c = cap_new(KMM_CAP_TYPE_ASID_POOL);
+	cap_set_asid_pool_paddr(&c, pool);
+	cdt_insert_boot(root_slot(cnode, KMM_CAP_ROOT_ASID_POOL), c);
+	asid_table_set(0, pool);
+	asid_pool_set(pool, 1, pml4);
+	cdt_insert(root_slot(cnode, KMM_CAP_ROOT_VSPACE)->cap,
+		   root_slot(cnode, KMM_CAP_ROOT_VSPACE), tcb_slot(tcb, TCB_VTABLE));
+}
+
 /* Place the root task's fixed caps: its CNode, its TCB, ASID control. */
 static void place_root_caps(uint64_t cnode, unsigned bits, uint64_t tcb)
 {
@@ -160,7 +182,7 @@ static void place_root_caps(uint64_t cnode, unsigned bits, uint64_t tcb)
 bool kmm_boot(const struct kmm_boot_config *cfg)
 {
 	unsigned bits = cfg->root_cnode_bits;
-	uint64_t cnode, tcb, sentinel;
+	uint64_t cnode, tcb, sentinel, pml4, pool;
 	unsigned i;
 
 	if (bits < 8 || bits > 24) {
@@ -172,13 +194,19 @@ bool kmm_boot(const struct kmm_boot_config *cfg)
 	read_memory_map();
 	cnode = boot_alloc(bits + KMM_SLOT_BITS);
 	tcb = boot_alloc(KMM_TCB_BITS);
+	pml4 = boot_alloc(KMM_TABLE_BITS);
+	pool = boot_alloc(KMM_ASID_POOL_BITS);
 	sentinel = boot_alloc(KMM_SLOT_BITS);
-	if (!cnode || !tcb || !sentinel) {
+	if (!cnode || !tcb || !pml4 || !pool || !sentinel) {
 		kputs("kmm: boot: not enough RAM for the root objects\n");
 		return false;
 	}
 	cdt_init(slot_at(sentinel));
+	vspace_init();
 	place_root_caps(cnode, bits, tcb);
+	place_root_vspace(cnode, tcb, pml4, pool);
+	vspace_set_current(hal_core_id(), tcb);
+	vspace_reload_current();
 	bootinfo.root_tcb = tcb;
 	bootinfo.root_cnode_bits = bits;
 	bootinfo.untyped_first = KMM_BOOT_FIRST_FREE;

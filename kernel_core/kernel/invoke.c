@@ -39,11 +39,24 @@ static enum kmm_error dispatch(const struct invocation *inv, struct kerr *e,
 		return untyped_invocation(inv, e, status);
 	case KMM_CAP_TYPE_CNODE:
 		return cnode_invocation(inv, e, status);
+	case KMM_CAP_TYPE_FRAME:
+		return frame_invocation(inv, e);
+	case KMM_CAP_TYPE_PAGE_TABLE:
+	case KMM_CAP_TYPE_PAGE_DIRECTORY:
+	case KMM_CAP_TYPE_PDPT:
+		return table_invocation(inv, e);
+	case KMM_CAP_TYPE_ASID_CONTROL:
+		return asid_control_invocation(inv, e);
+	case KMM_CAP_TYPE_ASID_POOL:
+		return asid_pool_invocation(inv, e);
 	case KMM_CAP_TYPE_NULL:
 	case KMM_CAP_TYPE_ZOMBIE:
 		return kerr_arg(e, KMM_INVALID_CAPABILITY, 0);
 	default:
-		/* Other objects have no invocations in the memory model yet. */
+		/*
+		 * PML4s have no invocations (reference c.1); endpoint and
+		 * notification IPC and TCB control are outside the model.
+		 */
 		return kerr_plain(e, KMM_ILLEGAL_OPERATION);
 	}
 }

@@ -22,6 +22,17 @@ enum kmm_error untyped_invocation(const struct invocation *inv, struct kerr *e,
 enum kmm_error cnode_invocation(const struct invocation *inv, struct kerr *e,
 				enum kstatus *status);
 
+enum kmm_error frame_invocation(const struct invocation *inv, struct kerr *e);
+enum kmm_error table_invocation(const struct invocation *inv, struct kerr *e);
+enum kmm_error asid_control_invocation(const struct invocation *inv, struct kerr *e);
+enum kmm_error asid_pool_invocation(const struct invocation *inv, struct kerr *e);
+
+/* Finalisation of paging caps (called from object_finalise). */
+void frame_unmap(struct cap *c);
+void table_finalise(struct cap *c);
+void pml4_finalise(const struct cap *c);
+void asid_pool_finalise(const struct cap *c);
+
 /* TCB layout: the internal slots come first. */
 enum tcb_slot { TCB_CTABLE = 0, TCB_VTABLE, TCB_REPLY, TCB_CALLER, TCB_BUFFER };
 struct slot *tcb_slot(uint64_t tcb_paddr, enum tcb_slot which);

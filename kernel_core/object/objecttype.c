@@ -200,8 +200,8 @@ static struct cap zombie_cap(uint64_t slots_paddr, unsigned radix, uint64_t coun
 /*
  * Finalise a cap that is about to leave its slot (reference b.7).  Returns
  * the remainder: null, or a zombie when a CNode or TCB still has slots to
- * be emptied.  Paging caps get their unmapping here in the VM issue; until
- * then nothing can be mapped, so there is nothing to undo.
+ * be emptied.  Frames unmap themselves; tables, PML4s and pools undo what
+ * they name only when the last cap goes.
  */
 struct cap object_finalise(struct cap c, bool final)
 {
@@ -217,6 +217,23 @@ struct cap object_finalise(struct cap c, bool final)
 		return cap_null();
 	case KMM_CAP_TYPE_ZOMBIE:
 		return c;
+	case KMM_CAP_TYPE_FRAME:
+		frame_unmap(&c);  /* each copy's own mapping, final or not */
+		return cap_null();
+	case KMM_CAP_TYPE_PAGE_TABLE:
+	case KMM_CAP_TYPE_PAGE_DIRECTORY:
+	case KMM_CAP_TYPE_PDPT:
+		if (final)
+			table_finalise(&c);
+		return cap_null();
+	case KMM_CAP_TYPE_PML4:
+		if (final)
+			pml4_finalise(&c);
+		return cap_null();
+	case KMM_CAP_TYPE_ASID_POOL:
+		if (final)
+			asid_pool_finalise(&c);
+		return cap_null();
 	default:
 		return cap_null();
 	}

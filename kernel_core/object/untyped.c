@@ -166,13 +166,13 @@ static enum kstatus untyped_reset(struct slot *ut)
 		return KSTATUS_DONE;
 	if (cap_untyped_device(c) || size_bits < KMM_RESET_CHUNK_BITS) {
 		if (!cap_untyped_device(c))
-			memset(hal_phys_to_kernel(base), 0, (size_t)bit(size_bits));
+			hal_memory_zero(base, bit(size_bits));
 		cap_set_untyped_free_index(c, 0);
 		return KSTATUS_DONE;
 	}
 	off = (used - 1) & ~mask_bits(KMM_RESET_CHUNK_BITS);
 	for (;;) {
-		memset(hal_phys_to_kernel(base + off), 0, (size_t)bit(KMM_RESET_CHUNK_BITS));
+		hal_memory_zero(base + off, bit(KMM_RESET_CHUNK_BITS));
 		cap_set_untyped_free_index(c, off >> GRANULE_BITS);
 		if (preempt_point() == KSTATUS_PREEMPTED)
 			return KSTATUS_PREEMPTED;
@@ -209,7 +209,7 @@ static enum kstatus untyped_retype(const struct retype_args *a)
 enum kmm_error untyped_invocation(const struct invocation *inv, struct kerr *e,
 				  enum kstatus *status)
 {
-	struct retype_args a;
+	struct retype_args a = { 0 };
 	enum kmm_error err = decode_retype(inv, &a, e);
 
 	if (err)

@@ -122,8 +122,9 @@ enum kmm_vm_rights {
 #define KMM_CAP_NULL          0
 #define KMM_CAP_ROOT_TCB      1
 #define KMM_CAP_ROOT_CNODE    2
-#define KMM_CAP_ROOT_VSPACE   3  /* empty until the VM issue */
+#define KMM_CAP_ROOT_VSPACE   3  /* the root PML4, ASID 1 */
 #define KMM_CAP_ASID_CONTROL  5
+#define KMM_CAP_ROOT_ASID_POOL 6 /* pool 0 */
 #define KMM_BOOT_FIRST_FREE   16 /* untyped caps start here */
 
 /* An invocation: the invoked cptr, a label, message words and extra-cap cptrs. */
