@@ -8,6 +8,7 @@
 #include <kmm/kernel.h>
 #include "cdt.h"
 #include "lookup.h"
+#include "../object/vspace.h"
 
 static void fill_info(const struct slot *s, struct kmm_cap_info *out)
 {
@@ -51,8 +52,15 @@ static void fill_info(const struct slot *s, struct kmm_cap_info *out)
 
 bool kmm_inspect_cptr(uint64_t caller_tcb, uint64_t cptr, struct kmm_cap_info *out)
 {
-	struct resolve_ret r = lookup_invocation(caller_tcb, cptr);
+	struct resolve_ret r;
+	unsigned core;
 
+	for (core = 0; core < hal_core_count(); core++)
+		if (caller_tcb && vspace_current(core) == caller_tcb)
+			break;
+	if (core == hal_core_count())
+		return false;  /* not a running thread: its memory may be reused */
+	r = lookup_invocation(caller_tcb, cptr);
 	if (!r.slot)
 		return false;
 	fill_info(r.slot, out);

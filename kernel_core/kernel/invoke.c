@@ -9,6 +9,7 @@
 #include "lookup.h"
 #include "preempt.h"
 #include "../object/invocations.h"
+#include "../object/vspace.h"
 
 static enum kmm_result_kind cap_fault(struct kmm_result *res, unsigned which,
 				      const struct lookup_fault *f)
@@ -39,6 +40,8 @@ static enum kmm_error dispatch(const struct invocation *inv, struct kerr *e,
 		return untyped_invocation(inv, e, status);
 	case KMM_CAP_TYPE_CNODE:
 		return cnode_invocation(inv, e, status);
+	case KMM_CAP_TYPE_TCB:
+		return tcb_invocation(inv, e, status);
 	case KMM_CAP_TYPE_FRAME:
 		return frame_invocation(inv, e);
 	case KMM_CAP_TYPE_PAGE_TABLE:
@@ -55,7 +58,7 @@ static enum kmm_error dispatch(const struct invocation *inv, struct kerr *e,
 	default:
 		/*
 		 * PML4s have no invocations (reference c.1); endpoint and
-		 * notification IPC and TCB control are outside the model.
+		 * notification IPC is outside the memory model.
 		 */
 		return kerr_plain(e, KMM_ILLEGAL_OPERATION);
 	}
@@ -71,6 +74,10 @@ static enum kmm_result_kind invoke_locked(uint64_t tcb, const struct kmm_msg *ms
 	enum kstatus status = KSTATUS_DONE;
 	unsigned i;
 
+	if (tcb == 0 || vspace_current(hal_core_id()) != tcb) {
+		res->kind = KMM_RESULT_NO_THREAD;
+		return res->kind;
+	}
 	if (m.nwords > KMM_MSG_MAX_WORDS)
 		m.nwords = KMM_MSG_MAX_WORDS;
 	if (m.ncaps > KMM_MSG_MAX_CAPS)
@@ -105,4 +112,17 @@ enum kmm_result_kind kmm_invoke(uint64_t caller_tcb, const struct kmm_msg *msg,
 	kind = invoke_locked(caller_tcb, msg, res);
 	hal_kernel_unlock();
 	return kind;
+}
+
+void kmm_page_fault(uint64_t vaddr, enum kmm_fault_access access,
+		    enum kmm_fault_reason reason, struct kmm_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	hal_kernel_lock();
+	res->kind = KMM_RESULT_VM_FAULT;
+	res->ndetail = 3;
+	res->detail[0] = vaddr;
+	res->detail[1] = access;
+	res->detail[2] = reason;
+	hal_kernel_unlock();
 }

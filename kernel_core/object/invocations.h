@@ -22,6 +22,9 @@ enum kmm_error untyped_invocation(const struct invocation *inv, struct kerr *e,
 enum kmm_error cnode_invocation(const struct invocation *inv, struct kerr *e,
 				enum kstatus *status);
 
+enum kmm_error tcb_invocation(const struct invocation *inv, struct kerr *e,
+			      enum kstatus *status);
+void tcb_finalise(uint64_t tcb_paddr);
 enum kmm_error frame_invocation(const struct invocation *inv, struct kerr *e);
 enum kmm_error table_invocation(const struct invocation *inv, struct kerr *e);
 enum kmm_error asid_control_invocation(const struct invocation *inv, struct kerr *e);

@@ -212,9 +212,10 @@ struct cap object_finalise(struct cap c, bool final)
 					  bit((unsigned)cap_cnode_radix(&c)));
 		return cap_null();
 	case KMM_CAP_TYPE_TCB:
-		if (final)
-			return zombie_cap(cap_tcb_paddr(&c), ZOMBIE_TCB, KMM_TCB_SLOTS);
-		return cap_null();
+		if (!final)
+			return cap_null();
+		tcb_finalise(cap_tcb_paddr(&c));
+		return zombie_cap(cap_tcb_paddr(&c), ZOMBIE_TCB, KMM_TCB_SLOTS);
 	case KMM_CAP_TYPE_ZOMBIE:
 		return c;
 	case KMM_CAP_TYPE_FRAME:

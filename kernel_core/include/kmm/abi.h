@@ -150,7 +150,10 @@ struct kmm_msg {
 enum kmm_result_kind {
 	KMM_RESULT_REPLY = 0,
 	KMM_RESULT_CAP_FAULT = 1,
-	KMM_RESULT_PREEMPTED = 2
+	KMM_RESULT_PREEMPTED = 2,
+	KMM_RESULT_VM_FAULT = 3,  /* a user access faulted: vaddr, access, reason */
+	KMM_RESULT_NO_THREAD = 4  /* the caller is not the thread running on this
+				     core (e.g. its TCB was deleted): nothing done */
 };
 
 #define KMM_RESULT_MAX_DETAIL 5

@@ -34,6 +34,30 @@ const struct kmm_bootinfo *kmm_bootinfo(void);
 enum kmm_result_kind kmm_invoke(uint64_t caller_tcb, const struct kmm_msg *msg,
 				struct kmm_result *res);
 
+/*
+ * The scheduler side: make the thread whose TCB is at tcb_paddr the one
+ * this core (hal_core_id()) runs, and load its VSpace (or none, if its
+ * VSpace root is missing or stale).  tcb_paddr 0 runs nothing.
+ */
+bool kmm_thread_switch(uint64_t tcb_paddr);
+
+/* A user access that the MMU refused: what, where and why. */
+enum kmm_fault_access { KMM_ACCESS_READ = 0, KMM_ACCESS_WRITE = 1, KMM_ACCESS_EXEC = 2 };
+enum kmm_fault_reason {
+	KMM_FAULT_NOT_PRESENT = 1,
+	KMM_FAULT_PROTECTION = 2,
+	KMM_FAULT_NON_CANONICAL = 3
+};
+
+/*
+ * The page-fault entry: the thread running on this core faulted.  There
+ * is no pager in the model yet, so the kernel records the fault and the
+ * thread's operation fails with it: res gets kind KMM_RESULT_VM_FAULT and
+ * detail (vaddr, access, reason).
+ */
+void kmm_page_fault(uint64_t vaddr, enum kmm_fault_access access,
+		    enum kmm_fault_reason reason, struct kmm_result *res);
+
 /* Cap types as the kernel stores them (a superset of object types). */
 enum kmm_cap_type {
 	KMM_CAP_TYPE_NULL = 0,
