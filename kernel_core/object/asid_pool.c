@@ -108,7 +108,7 @@ static enum kmm_error decode_assign(const struct invocation *inv, unsigned *inde
 enum kmm_error asid_pool_invocation(const struct invocation *inv, struct kerr *e)
 {
 	struct cap *pool = &inv->slot->cap, *vs;
-	unsigned i;
+	unsigned i = 0;
 	enum kmm_error err = decode_assign(inv, &i, e);
 
 	if (err)

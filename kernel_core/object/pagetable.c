@@ -162,7 +162,7 @@ enum kmm_error table_invocation(const struct invocation *inv, struct kerr *e)
 {
 	uint64_t label = inv->msg->label;
 	struct cap *t = &inv->slot->cap;
-	struct table_map tm;
+	struct table_map tm = { 0 };
 	enum kmm_error err;
 
 	if (!label_fits(label, t))
