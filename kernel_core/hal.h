@@ -63,6 +63,14 @@ void hal_memory_zero(uint64_t paddr, uint64_t bytes);
 void hal_pte_write(uint64_t pte_paddr, uint64_t value);
 
 /*
+ * A PML4 object at pml4_paddr has just been created (zeroed, no cap to it
+ * yet).  The HAL may fill its entries above USER_TOP with the kernel's own
+ * mappings (x86: PML4 entries 256..511); kernel_core never reads or writes
+ * those entries.  Cannot fail.
+ */
+void hal_vspace_init(uint64_t pml4_paddr);
+
+/*
  * Make this core translate user addresses through the PML4 at pml4_paddr,
  * tagged with asid (x86 CR3 with PCID).  pml4_paddr 0 means "no user
  * address space": every user access faults.  Cannot fail.

@@ -151,6 +151,7 @@ static void place_root_vspace(uint64_t cnode, uint64_t tcb, uint64_t pml4, uint6
 {
 	struct cap c = cap_new(KMM_CAP_TYPE_PML4);
 
+	hal_vspace_init(pml4);
 	cap_set_pml4_paddr(&c, pml4);
 	cap_set_pml4_has_asid(&c, 1);
 	cap_set_pml4_asid(&c, 1);

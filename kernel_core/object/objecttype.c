@@ -109,6 +109,7 @@ struct cap object_create(enum kmm_object_type t, uint64_t paddr, uint64_t user_s
 	case KMM_OBJ_HUGE_PAGE:
 		return frame_cap(paddr, FRAME_1G, device);
 	case KMM_OBJ_PML4:
+		hal_vspace_init(paddr);  /* the kernel half, as seL4 copies it */
 		return paddr_cap(KMM_CAP_TYPE_PML4, paddr);
 	case KMM_OBJ_PDPT:
 		return paddr_cap(KMM_CAP_TYPE_PDPT, paddr);

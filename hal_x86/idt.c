@@ -1,0 +1,56 @@
+/*
+ * idt.c: the interrupt descriptor table.  Vectors 0..31 (the exceptions)
+ * are interrupt gates to the stubs of isr.S, at ring 0, on the current
+ * stack (no IST yet: a kernel stack overflow becomes a triple fault).
+ * Vectors 32..255 are not present until interrupts and IPIs arrive with
+ * the multicore work; delivering one would raise #GP.
+ */
+#include "layout.h"
+#include "x86.h"
+
+#define IDT_ENTRIES     256
+#define EXCEPTIONS      32
+#define GATE_INTERRUPT  0x8e  /* present, DPL 0, 64-bit interrupt gate */
+
+struct idt_gate {
+	uint16_t offset_low;
+	uint16_t selector;
+	uint8_t ist;
+	uint8_t type;
+	uint16_t offset_mid;
+	uint32_t offset_high;
+	uint32_t reserved;
+};
+
+_Static_assert(sizeof(struct idt_gate) == 16, "an IDT gate is 16 bytes");
+
+struct __attribute__((packed)) idt_pointer {
+	uint16_t limit;
+	uint64_t base;
+};
+
+extern const uint64_t isr_stubs[EXCEPTIONS];
+
+static struct idt_gate idt[IDT_ENTRIES] __attribute__((aligned(16)));
+
+static void set_gate(unsigned vector, uint64_t handler)
+{
+	idt[vector] = (struct idt_gate){
+		.offset_low = (uint16_t)handler,
+		.selector = SEL_KCODE,
+		.ist = 0,
+		.type = GATE_INTERRUPT,
+		.offset_mid = (uint16_t)(handler >> 16),
+		.offset_high = (uint32_t)(handler >> 32),
+	};
+}
+
+/* Fill the exception gates and load the IDT on this core.  Call once per core. */
+void idt_init(void)
+{
+	struct idt_pointer p = { sizeof(idt) - 1, (uint64_t)(uintptr_t)idt };
+
+	for (unsigned v = 0; v < EXCEPTIONS; v++)
+		set_gate(v, isr_stubs[v]);
+	__asm__ volatile("lidt %0" : : "m"(p));
+}

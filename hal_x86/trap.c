@@ -1,0 +1,34 @@
+/*
+ * trap.c: what happens on a CPU exception.  For now every exception is a
+ * kernel bug: the vector, its name, the error code, RIP, CR2 (the
+ * faulting address of a page fault) and RSP go to the console and the
+ * kernel panics.  The page-fault entry for user accesses
+ * (kmm_page_fault) plugs in here once programs run user accesses.
+ */
+#include "hal.h"
+#include "cpu.h"
+#include "x86.h"
+
+static const char *const names[32] = {
+	"divide error", "debug", "NMI", "breakpoint", "overflow",
+	"bound range", "invalid opcode", "device not available",
+	"double fault", "coprocessor overrun", "invalid TSS",
+	"segment not present", "stack fault", "general protection",
+	"page fault", "reserved", "x87 error", "alignment check",
+	"machine check", "SIMD error", "virtualisation", "control protection",
+	"reserved", "reserved", "reserved", "reserved", "reserved", "reserved",
+	"hypervisor injection", "VMM communication", "security", "reserved",
+};
+
+/*
+ * Called by isr.S with the saved state of the interrupted code.  Does not
+ * return (yet): it reports the exception and panics.
+ */
+void trap_handle(struct trap_frame *tf)
+{
+	const char *name = tf->vector < 32 ? names[tf->vector] : "interrupt";
+
+	kprintf("kmm: exception %lu (%s) error=0x%lx rip=0x%lx cr2=0x%lx rsp=0x%lx\n",
+		tf->vector, name, tf->error, tf->rip, read_cr2(), tf->rsp);
+	hal_panic("unexpected exception");
+}

@@ -1,0 +1,70 @@
+/*
+ * x86.h: what hal_x86's files offer each other (hal.h is what they offer
+ * kernel_core).  Each function is documented where it is defined.
+ */
+#ifndef KMM_X86_H
+#define KMM_X86_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- console (serial.c, kprintf.c) ---------------------------------- */
+
+void serial_init(void);
+void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* ---- leaving (exit.c) ------------------------------------------------ */
+
+_Noreturn void qemu_exit(uint32_t value);
+
+/* ---- exceptions (idt.c, trap.c, isr.S) -------------------------------- */
+
+/* The stack isr.S builds before calling trap_handle, lowest address first. */
+struct trap_frame {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t vector, error;
+	uint64_t rip, cs, rflags, rsp, ss;  /* pushed by the CPU */
+};
+
+void idt_init(void);
+void trap_handle(struct trap_frame *tf);
+
+/* ---- the boot information (multiboot.c) ------------------------------ */
+
+#define MB_MAX_RANGES 32
+
+struct phys_range {
+	uint64_t base, end;  /* [base, end) */
+};
+
+struct multiboot_view {
+	struct phys_range ram[MB_MAX_RANGES];   /* "available" memory-map entries */
+	unsigned nram;
+	struct phys_range used[MB_MAX_RANGES];  /* loader structures, modules */
+	unsigned nused;
+	const char *cmdline;                    /* never NULL */
+};
+
+bool multiboot_read(uint32_t magic_checked_info, struct multiboot_view *out);
+bool multiboot_has_word(const struct multiboot_view *mb, const char *word);
+
+/* ---- memory (memmap.c, mmu.c) ---------------------------------------- */
+
+void memmap_init(const struct multiboot_view *mb);
+void memmap_print(void);
+void mmu_init(void);
+
+/* ---- memory functions for kernel_core and the compiler (string.c) -- */
+
+void *memcpy(void *restrict dst, const void *restrict src, size_t n);
+void *memset(void *dst, int c, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+
+/* ---- the embedded smoke program (smoke.c) ---------------------------- */
+
+bool smoke_run(void);
+
+#endif
