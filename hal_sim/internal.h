@@ -20,7 +20,13 @@ void sim_sync_reset(unsigned cores);
 /* preempt.c: zero the check counter and cancel any injection. */
 void sim_preempt_reset(void);
 
-/* mmu.c: forget every core's loaded address space. */
+/*
+ * mmu.c: sim_mmu_reset drops the TLBs, the frame bookkeeping and each
+ * core's vspace, and zeroes the invalidation count.  sim_mmu_configure,
+ * once memory is mapped and the core count set, sizes the TLBs
+ * (cfg->tlb_entries) and the frame bookkeeping to the new machine.
+ */
 void sim_mmu_reset(void);
+void sim_mmu_configure(const struct hal_sim_config *cfg);
 
 #endif

@@ -23,6 +23,7 @@ enum hal_sim_status hal_sim_configure(const struct hal_sim_config *cfg)
 	if (st != HAL_SIM_OK)
 		return st;
 	sim_sync_reset(cfg->cores);
+	sim_mmu_configure(cfg);
 	return HAL_SIM_OK;
 }
 

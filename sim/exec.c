@@ -1,0 +1,332 @@
+/*
+ * The executor's main path (see exec.h): run an op, trace it, restart
+ * preempted invocations, compare results with expectations, run the
+ * checker, and report the first failure with the trace tail.
+ *
+ * Every op's trace text is built in x->line before the op runs, so a
+ * kernel panic in the middle of it can still name the op.  Each finished
+ * line goes into a ring of the last EXEC_TAIL_LINES lines, printed or
+ * not, so a failure report can show what led up to it.
+ */
+#include <kmm/kernel.h>
+
+#include "checker.h"
+#include "exec.h"
+#include "trace.h"
+
+void exec_init(struct exec *x, const struct exec_config *cfg)
+{
+	*x = (struct exec){ .cfg = *cfg };
+	fmt_init(&x->lf, x->line, sizeof x->line);
+	fmt_init(&x->mf, x->msg, sizeof x->msg);
+}
+
+const char *exec_status_text(enum exec_status s)
+{
+	switch (s) {
+	case EXEC_OK:
+		return "ok";
+	case EXEC_FAIL_EXPECT:
+		return "expectation failed";
+	case EXEC_FAIL_ASSERT:
+		return "assertion failed";
+	case EXEC_FAIL_VIOLATION:
+		return "invariant violated";
+	case EXEC_FAIL_STUCK:
+		return "invocation never completed";
+	case EXEC_FAIL_PROGRAM:
+		return "unusable program";
+	}
+	return "unknown";
+}
+
+void exec_emit(struct exec *x, struct fmt *f, bool to_err)
+{
+	void (*write)(void *, const char *, size_t) = to_err ? x->cfg.io.err : x->cfg.io.out;
+
+	write(x->cfg.io.ctx, f->buf, f->len);
+	write(x->cfg.io.ctx, "\n", 1);
+}
+
+void *exec_scratch(struct exec *x, size_t bytes)
+{
+	if (x->cfg.io.scratch == NULL)
+		return NULL;
+	return x->cfg.io.scratch(x->cfg.io.ctx, bytes);
+}
+
+struct fmt *exec_msg_start(struct exec *x, const struct prog_op *op)
+{
+	fmt_reset(&x->mf);
+	fmt_str(&x->mf, x->cfg.file);
+	if (op == NULL) {
+		fmt_str(&x->mf, ": end of run: ");
+	} else if (op->line != 0) {
+		fmt_char(&x->mf, ':');
+		fmt_dec(&x->mf, op->line);
+		fmt_str(&x->mf, ": ");
+	} else {
+		fmt_str(&x->mf, ": step ");
+		fmt_dec(&x->mf, x->steps);
+		fmt_str(&x->mf, ": ");
+	}
+	return &x->mf;
+}
+
+enum exec_status exec_fail(struct exec *x, enum exec_status s)
+{
+	x->status = s;
+	exec_emit(x, &x->mf, true);
+	if (s == EXEC_FAIL_VIOLATION)
+		exec_report_tail(x);
+	return s;
+}
+
+void exec_report_tail(struct exec *x)
+{
+	struct fmt f;
+	char buf[64];
+	unsigned first = (x->tail_next + EXEC_TAIL_LINES - x->tail_count) % EXEC_TAIL_LINES;
+
+	fmt_init(&f, buf, sizeof buf);
+	fmt_str(&f, "last ");
+	fmt_dec(&f, x->tail_count);
+	fmt_str(&f, " trace lines:");
+	exec_emit(x, &f, true);
+	for (unsigned i = 0; i < x->tail_count; i++) {
+		const char *l = x->tail[(first + i) % EXEC_TAIL_LINES];
+
+		x->cfg.io.err(x->cfg.io.ctx, "  ", 2);
+		x->cfg.io.err(x->cfg.io.ctx, l, fmt_strlen(l));
+		x->cfg.io.err(x->cfg.io.ctx, "\n", 1);
+	}
+}
+
+void exec_report_panic(struct exec *x, const char *msg)
+{
+	fmt_reset(&x->mf);
+	fmt_str(&x->mf, x->cfg.file);
+	fmt_str(&x->mf, ": kernel panic during step ");
+	fmt_dec(&x->mf, x->steps);
+	fmt_str(&x->mf, ": ");
+	fmt_str(&x->mf, x->line);
+	exec_emit(x, &x->mf, true);
+	exec_report_tail(x);
+}
+
+static void begin_line(struct exec *x, const struct prog_op *op)
+{
+	fmt_reset(&x->lf);
+	trace_prefix(&x->lf, x->steps, op->core);
+	trace_op(&x->lf, op);
+}
+
+static void end_line(struct exec *x)
+{
+	struct fmt t;
+
+	fmt_init(&t, x->tail[x->tail_next], EXEC_LINE_MAX);
+	fmt_mem(&t, x->lf.buf, x->lf.len);
+	x->tail_next = (x->tail_next + 1) % EXEC_TAIL_LINES;
+	if (x->tail_count < EXEC_TAIL_LINES)
+		x->tail_count++;
+	if (x->cfg.trace)
+		exec_emit(x, &x->lf, false);
+}
+
+static void end_line_with(struct exec *x, const char *result)
+{
+	fmt_str(&x->lf, " -> ");
+	fmt_str(&x->lf, result);
+	end_line(x);
+}
+
+/* Run the checker; on a violation leave the report in x->mf. */
+static enum exec_status run_checker(struct exec *x, const struct prog_op *op,
+				    enum check_level level)
+{
+	struct check_violation v = { 0 };
+	size_t need = checker_scratch_bytes();
+	void *mem = exec_scratch(x, need);
+	struct fmt *m;
+
+	if (mem == NULL && need > 0) {
+		m = exec_msg_start(x, op);
+		fmt_str(m, "no scratch memory for the checker");
+		return EXEC_FAIL_PROGRAM;
+	}
+	if (checker_run(level, &v, mem, need))
+		return EXEC_OK;
+	x->violations++;
+	m = exec_msg_start(x, op);
+	fmt_str(m, "invariant ");
+	fmt_str(m, v.invariant != NULL ? v.invariant : "?");
+	fmt_str(m, " violated at step ");
+	fmt_dec(m, x->steps);
+	fmt_str(m, ": ");
+	v.detail[sizeof v.detail - 1] = '\0';
+	fmt_str(m, v.detail);
+	return EXEC_FAIL_VIOLATION;
+}
+
+static bool details_equal(const struct prog_expect *e, const struct kmm_result *r)
+{
+	if (!e->exact)
+		return true;
+	if (r->ndetail != e->ndetail)
+		return false;
+	for (unsigned i = 0; i < e->ndetail; i++) {
+		if (r->detail[i] != e->detail[i])
+			return false;
+	}
+	return true;
+}
+
+static bool result_matches(const struct prog_expect *e, const struct kmm_result *r)
+{
+	if (e->kind == PROG_EXPECT_NONE)
+		return true;
+	if ((unsigned)r->kind + 1 != e->kind || !details_equal(e, r))
+		return false;
+	return r->kind != KMM_RESULT_REPLY || r->error == e->error;
+}
+
+static enum exec_status compare(struct exec *x, const struct prog_op *op,
+				const struct kmm_result *r, uint64_t restarts)
+{
+	const struct prog_expect *e = &op->expect;
+	struct fmt *m;
+
+	if (result_matches(e, r) && (!e->check_restarts || e->restarts == restarts))
+		return EXEC_OK;
+	m = exec_msg_start(x, op);
+	fmt_str(m, "expected ");
+	if (e->kind == PROG_EXPECT_NONE)
+		fmt_str(m, "any result");
+	trace_expect(m, e);
+	fmt_str(m, ", got ");
+	trace_result(m, r);
+	if (e->check_restarts) {
+		fmt_str(m, " restarts=");
+		fmt_dec(m, restarts);
+	}
+	return EXEC_FAIL_EXPECT;
+}
+
+static enum exec_status run_invoke(struct exec *x, const struct prog_op *op)
+{
+	struct kmm_msg msg;
+	struct kmm_result res;
+	uint64_t restarts = 0;
+	enum exec_status st;
+
+	prog_message(op, &msg);
+	for (;;) {
+		begin_line(x, op);
+		res = (struct kmm_result){ 0 };
+		kmm_invoke(x->cfg.caller, &msg, &res);
+		fmt_str(&x->lf, " -> ");
+		trace_result(&x->lf, &res);
+		end_line(x);
+		if (x->cfg.check == EXEC_CHECK_EVERY) {
+			st = run_checker(x, op, CHECK_CHEAP);
+			if (st != EXEC_OK)
+				return st;
+		}
+		if (res.kind != KMM_RESULT_PREEMPTED)
+			return compare(x, op, &res, restarts);
+		x->restarts++;
+		if (++restarts > EXEC_MAX_RESTARTS) {
+			fmt_str(exec_msg_start(x, op), "still preempted after 1000000 restarts");
+			return EXEC_FAIL_STUCK;
+		}
+	}
+}
+
+static enum exec_status run_preempt(struct exec *x, const struct prog_op *op)
+{
+	begin_line(x, op);
+	end_line(x);
+	if (x->cfg.io.preempt_after == NULL) {
+		fmt_str(exec_msg_start(x, op), "this platform cannot inject preemption");
+		return EXEC_FAIL_PROGRAM;
+	}
+	x->cfg.io.preempt_after(x->cfg.io.ctx, op->arg);
+	return EXEC_OK;
+}
+
+/* check and the assertions: the line shows "-> ok" or "-> failed". */
+static enum exec_status run_judged(struct exec *x, const struct prog_op *op)
+{
+	enum exec_status st;
+
+	begin_line(x, op);
+	if (op->kind == PROG_CHECK)
+		st = run_checker(x, op, CHECK_FULL);
+	else
+		st = exec_assert(x, op);
+	end_line_with(x, st == EXEC_OK ? "ok" : "failed");
+	return st;
+}
+
+static enum exec_status run(struct exec *x, const struct prog_op *op)
+{
+	switch (op->kind) {
+	case PROG_INVOKE:
+		return run_invoke(x, op);
+	case PROG_DUMP:
+		begin_line(x, op);
+		end_line(x);
+		return exec_dump(x, op);
+	case PROG_PREEMPT:
+		return run_preempt(x, op);
+	default:
+		return run_judged(x, op);
+	}
+}
+
+enum exec_status exec_op(struct exec *x, const struct prog_op *op)
+{
+	enum exec_status st;
+
+	if (x->status != EXEC_OK)
+		return x->status;
+	x->steps++;
+	if (!prog_op_valid(op)) {
+		fmt_str(exec_msg_start(x, op), "malformed op");
+		return exec_fail(x, EXEC_FAIL_PROGRAM);
+	}
+	st = run(x, op);
+	if (st != EXEC_OK)
+		exec_fail(x, st);
+	return st;
+}
+
+enum exec_status exec_stream(struct exec *x, const struct prog_stream *s)
+{
+	struct prog_cursor c;
+	struct prog_op op;
+	enum prog_status ps;
+
+	prog_cursor_init(&c, s);
+	while ((ps = prog_next(&c, &op)) == PROG_OK) {
+		if (exec_op(x, &op) != EXEC_OK)
+			return x->status;
+	}
+	if (ps == PROG_MALFORMED) {
+		x->steps++;
+		fmt_str(exec_msg_start(x, &op), "corrupt program stream");
+		return exec_fail(x, EXEC_FAIL_PROGRAM);
+	}
+	return x->status;
+}
+
+enum exec_status exec_finish(struct exec *x)
+{
+	enum exec_status st;
+
+	if (x->status != EXEC_OK || x->cfg.check == EXEC_CHECK_OFF)
+		return x->status;
+	st = run_checker(x, NULL, CHECK_FULL);
+	return st == EXEC_OK ? EXEC_OK : exec_fail(x, st);
+}

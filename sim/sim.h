@@ -1,0 +1,57 @@
+/*
+ * kmm-sim's hosted pieces: the options main.c parses, the run that
+ * boots the simulated machine and executes a scenario (run.c), and the
+ * reports around it: boot info, sizes and the replay command
+ * (report.c), and the Graphviz picture (dot.c).
+ */
+#ifndef KMM_SIM_SIM_H
+#define KMM_SIM_SIM_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <kmm/kernel.h>
+
+#include "exec.h"
+
+/* Exit statuses. */
+enum sim_exit {
+	SIM_EXIT_PASS = 0,
+	SIM_EXIT_FAIL = 1,    /* an expectation, assertion or invariant failed */
+	SIM_EXIT_USAGE = 2    /* bad options, bad scenario text, machine refused */
+};
+
+/* What the command line asked for; *_given: the flag was on the command line. */
+struct sim_opts {
+	const char *file;
+	const char *dot;          /* --dot FILE, or NULL */
+	bool trace, quiet, bootinfo;
+	enum exec_check check;
+	uint64_t seed;
+	uint64_t mem, root_bits, preempt_units, cores;
+	uint64_t scribble;        /* fill memory with this byte before boot */
+	bool check_given, mem_given, root_bits_given, preempt_units_given, cores_given;
+	bool scribble_given;
+};
+
+/* Boot, expand, execute and report the scenario o->file; returns the exit status. */
+enum sim_exit sim_run(const struct sim_opts *o);
+
+/* "64M", "4K", "1G" when exact, else decimal bytes. */
+void sim_fmt_size(GString *s, uint64_t bytes);
+
+/* "123", "64M", "0x1000" ... with an optional K/M/G suffix; false if malformed or too large. */
+bool sim_parse_size(const char *s, uint64_t *out);
+
+/* Print the boot info (each untyped's name, slot, paddr, size, device). */
+void sim_print_bootinfo(FILE *f, const struct kmm_bootinfo *bi);
+
+/* The one-line command that replays this run (the effective settings). */
+char *sim_replay_command(const struct sim_opts *o);
+
+/* Write the derivation tree and untyped layouts as Graphviz DOT; false and *err on error. */
+bool sim_write_dot(const char *path, uint64_t caller, char **err);
+
+#endif
