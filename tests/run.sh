@@ -25,5 +25,10 @@ ninja -C build-asan -j "$jobs"
 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	meson test -C build-asan --print-errorlogs --num-processes "$jobs"
 
+section "x86 image: build and QEMU tests"
+[ -d build-x86 ] || meson setup build-x86 -Dtarget=x86
+ninja -C build-x86 -j "$jobs"
+meson test -C build-x86 --print-errorlogs --num-processes "$jobs"
+
 section "kmm-bench smoke run (figures are informational)"
 build/sim/bench/kmm-bench --quick

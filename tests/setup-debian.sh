@@ -9,5 +9,6 @@ $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
 	build-essential meson ninja-build pkg-config libglib2.0-dev check \
 	valgrind lcov gcovr graphviz binutils python3 \
+	qemu-system-x86 grub-pc-bin grub-common xorriso mtools \
 	> /dev/null
 echo "kmm: packages installed"

@@ -286,6 +286,23 @@ START_TEST(copy_of_cnode_keeps_guard_and_tcb_copies)
 }
 END_TEST
 
+START_TEST(boot_caps_are_revocable_and_first_badged)
+{
+	static const uint64_t slots[] = { KMM_CAP_ROOT_TCB, KMM_CAP_ROOT_CNODE,
+					  KMM_CAP_ASID_CONTROL };
+	unsigned i;
+
+	for (i = 0; i < 3; i++) {
+		struct kmm_cap_info c = kt_cap(slots[i]);
+
+		ck_assert(c.revocable);
+		ck_assert(c.first_badged);
+	}
+	ck_assert_int_eq(kt_cap(KMM_CAP_ROOT_TCB).type, KMM_CAP_TYPE_TCB);
+	ck_assert_uint_eq(kt_cap(KMM_CAP_ROOT_TCB).paddr, kt_tcb());
+}
+END_TEST
+
 START_TEST(copy_of_asid_control_gives_irrevocable_copy)
 {
 	ck_assert_int_eq(kt_cap(KMM_CAP_ASID_CONTROL).type, KMM_CAP_TYPE_ASID_CONTROL);
@@ -676,6 +693,7 @@ static Suite *cnode_suite(void)
 	tcase_add_test(copy, copy_of_unmapped_paging_structures_fails_illegal_operation);
 	tcase_add_test(copy, copy_of_cnode_keeps_guard_and_tcb_copies);
 	tcase_add_test(copy, copy_of_asid_control_gives_irrevocable_copy);
+	tcase_add_test(copy, boot_caps_are_revocable_and_first_badged);
 	tcase_add_test(copy, mint_with_five_words_fails_truncated_message);
 	tcase_add_test(copy, mint_of_endpoint_sets_badge_and_makes_revocable_original);
 	tcase_add_test(copy, mint_of_badged_endpoint_fails_illegal_operation);

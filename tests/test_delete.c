@@ -289,6 +289,24 @@ START_TEST(final_cnode_cap_inside_deleted_cnode_becomes_cyclic_zombie)
 }
 END_TEST
 
+START_TEST(revoke_that_destroys_the_revoked_slot_stops_safely)
+{
+	uint64_t mv[4] = { ((uint64_t)S1 << 2) | 0, 14, S2, KT_DEPTH };
+	uint64_t rv[2] = { ((uint64_t)S1 << 2) | 0, 14 }, root = KT_ROOT;
+
+	kt_make(UT, KMM_OBJ_UNTYPED, 12, S2);
+	kt_make(S2, KMM_OBJ_CNODE, 2, S1);
+	ck_assert_ok(cnode_op(R0, KMM_CNODE_MOVE, 4, mv, 1, &root));
+	ck_assert_int_eq(type_at(S2), KMM_CAP_TYPE_NULL);
+	ck_assert_int_eq(slot_of(S1, 0).type, KMM_CAP_TYPE_UNTYPED);
+	ck_assert_ok(cnode_op(R0, KMM_CNODE_REVOKE, 2, rv, 0, NULL));
+	ck_assert_int_eq(type_at(S1), KMM_CAP_TYPE_NULL);
+	ck_assert_uint_eq(kmm_inspect_object_count(KMM_CAP_TYPE_CNODE), 1);
+	ck_assert_uint_eq(kmm_inspect_object_count(KMM_CAP_TYPE_ZOMBIE), 0);
+	ck_assert_uint_eq(kt_parent(EP), kt_cap(UT).slot_paddr);
+}
+END_TEST
+
 /* ---- preemption and restart (one work unit per check) ------------------ */
 
 START_TEST(revoke_deletes_newest_child_first_and_restarts)
@@ -455,6 +473,20 @@ START_TEST(revoke_of_cyclic_cnodes_restarts_at_every_preemption_point)
 }
 END_TEST
 
+START_TEST(revoke_asks_for_interrupts_once_per_100_work_units)
+{
+	uint64_t checks;
+	unsigned i;
+
+	for (i = 0; i < 250; i++)
+		ck_assert_ok(cnode_copy(COPIES + i, KT_DEPTH, EP, KT_DEPTH, KMM_RIGHTS_ALL));
+	checks = hal_sim_preempt_checks();
+	ck_assert_ok(cnode_revoke(EP, KT_DEPTH));
+	ck_assert_uint_eq(hal_sim_preempt_checks() - checks, 2);
+	ck_assert_uint_eq(kt_restarts, 0);
+}
+END_TEST
+
 static Suite *delete_suite(void)
 {
 	Suite *s = suite_create("delete");
@@ -479,6 +511,7 @@ static Suite *delete_suite(void)
 	tcase_add_test(cyc, two_cnodes_holding_each_other_are_cleaned_by_revoking_their_untyped);
 	tcase_add_test(cyc, two_cnodes_holding_each_other_delete_when_one_is_reachable);
 	tcase_add_test(cyc, final_cnode_cap_inside_deleted_cnode_becomes_cyclic_zombie);
+	tcase_add_test(cyc, revoke_that_destroys_the_revoked_slot_stops_safely);
 	suite_add_tcase(s, cyc);
 
 	tcase_add_checked_fixture(pre, boot_one_unit, kt_teardown);
@@ -493,6 +526,7 @@ static Suite *delete_suite(void)
 	tcase_add_checked_fixture(big, make_fixture, NULL);
 	tcase_set_timeout(big, 300);
 	tcase_add_test(big, revoke_of_8192_copies_is_preempted_at_least_twice_and_completes);
+	tcase_add_test(big, revoke_asks_for_interrupts_once_per_100_work_units);
 	suite_add_tcase(s, big);
 	return s;
 }

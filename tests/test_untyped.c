@@ -109,6 +109,17 @@ START_TEST(retype_of_untyped_47_bits_passes_size_check_and_lacks_memory)
 }
 END_TEST
 
+START_TEST(retype_at_the_size_limits_passes_size_check_and_lacks_memory)
+{
+	ck_assert_result(retype(UT, KMM_OBJ_TCB, 63, KT_ROOT, KT_DEPTH, DEST, 33),
+			 KMM_NOT_ENOUGH_MEMORY, 1, 1ull << UT_BITS);
+	ck_assert_result(retype(UT, KMM_OBJ_CNODE, 42, KT_ROOT, KT_DEPTH, DEST, 1),
+			 KMM_NOT_ENOUGH_MEMORY, 1, 1ull << UT_BITS);
+	ck_assert_ok(retype(UT, KMM_OBJ_TCB, 63, KT_ROOT, KT_DEPTH, DEST, 1));
+	ck_assert_uint_eq(kt_cap(DEST).size_bits, KMM_TCB_BITS);
+}
+END_TEST
+
 START_TEST(retype_of_cnode_size_0_fails_invalid_argument_1)
 {
 	ck_assert_result(retype(UT, KMM_OBJ_CNODE, 0, KT_ROOT, KT_DEPTH, DEST, 1),
@@ -685,6 +696,7 @@ static Suite *untyped_suite(void)
 	tcase_add_test(checks, retype_of_tcb_with_size_bits_64_fails_range_error);
 	tcase_add_test(checks, retype_of_object_above_47_bits_fails_range_error);
 	tcase_add_test(checks, retype_of_untyped_47_bits_passes_size_check_and_lacks_memory);
+	tcase_add_test(checks, retype_at_the_size_limits_passes_size_check_and_lacks_memory);
 	tcase_add_test(checks, retype_of_cnode_size_0_fails_invalid_argument_1);
 	tcase_add_test(checks, retype_of_untyped_below_4_bits_fails_invalid_argument_1);
 	tcase_add_test(checks, retype_with_non_cnode_root_fails_invalid_root);
