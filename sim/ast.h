@@ -110,7 +110,9 @@ struct scn_machine {
 	uint64_t preempt_units;
 	uint64_t cores;
 	uint64_t scribble;     /* fill memory with this byte before boot */
+	uint64_t check;        /* enum exec_check */
 	bool has_mem, has_root_bits, has_preempt_units, has_cores, has_scribble;
+	bool has_check;
 };
 
 struct scenario {

@@ -1,6 +1,6 @@
 /*
- * The derivation tree and untyped nesting (invariants 2.tree.* and
- * 2.untyped.*, and 1.objects.below_watermark).
+ * The derivation tree and untyped nesting (invariants 2.untyped.* and
+ * 1.objects.below_watermark).
  *
  * The tree is not stored: as in seL4, a node's descendants are the run of
  * nodes after it that pass the parent test.  It is rebuilt here with a
@@ -11,8 +11,9 @@
  * untyped ancestor.  Two parts of l4v's valid_mdb hold by construction
  * here: a cap lies inside its parent (the parent test includes the region
  * test), so an untyped's children lie inside it; and descendant runs nest,
- * since region containment is transitive and a badged child is never
- * revocable.  What a misplaced cap breaks is the converse, checked below.
+ * since region containment is transitive and the child of a badged
+ * endpoint is a copy, never revocable, so never a parent itself.  What a
+ * misplaced cap breaks is the converse, checked below.
  *
  * Untyped ranges are then sorted (base up, larger first, older first) and
  * nested with a second stack: they must be nested or disjoint, and the

@@ -226,8 +226,8 @@ static enum exec_status memory_result(struct exec *x, const struct prog_op *op,
 static enum exec_status assert_memory(struct exec *x, const struct prog_op *op)
 {
 	struct kmm_cap_info c;
-	uint64_t size, off, len;
-	bool zero;
+	uint64_t size, off = 0, len = 0;
+	bool zero = true;
 
 	if (!lookup(x, op, &c))
 		return EXEC_FAIL_ASSERT;

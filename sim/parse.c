@@ -143,7 +143,10 @@ static bool parse_assert(struct parser *p, struct stmt *s)
 {
 	if (tok_is(&p->tok, "objects")) {
 		s->kind = ST_ASSERT_OBJECTS;
-		return parse_advance(p) && parse_keys(p, s);
+		if (!parse_advance(p) || !parse_keys(p, s))
+			return false;
+		return s->nkv > 0 ||
+		       parse_error(p, tok_pos(&p->tok), "expected TYPE=COUNT, e.g. endpoint=1");
 	}
 	if (tok_is(&p->tok, "memory")) {
 		s->kind = ST_ASSERT_MEMORY;

@@ -24,8 +24,11 @@ struct keyinfo {
 };
 
 static const char *const machine_keys[] = {
-	"mem", "root_bits", "preempt_units", "cores", "scribble",
+	"mem", "root_bits", "preempt_units", "cores", "scribble", "check",
 };
+
+/* check=every|end|off: the values of enum exec_check. */
+static const char *const check_modes[] = { "every", "end", "off" };
 
 static bool resolve_named(const struct stmt *s, const char *key, struct keyinfo *k)
 {
@@ -250,8 +253,8 @@ bool parse_keys(struct parser *p, struct stmt *s)
 static bool machine_value(struct parser *p, const struct kv *kv, uint64_t v)
 {
 	struct scn_machine *m = &p->sc->machine;
-	static const uint64_t lo[] = { HAL_SIM_MIN_MEM, 8, 1, 1, 0 };
-	static const uint64_t hi[] = { HAL_SIM_MAX_MEM, 24, UINT32_MAX, HAL_SIM_MAX_CORES, 255 };
+	static const uint64_t lo[] = { HAL_SIM_MIN_MEM, 8, 1, 1, 0, 0 };
+	static const uint64_t hi[] = { HAL_SIM_MAX_MEM, 24, UINT32_MAX, HAL_SIM_MAX_CORES, 255, 2 };
 
 	if (v < lo[kv->index] || v > hi[kv->index])
 		return parse_error(p, kv->vals[0]->pos, "%s must be between %llu and %llu",
@@ -264,9 +267,24 @@ static bool machine_value(struct parser *p, const struct kv *kv, uint64_t v)
 	case 1: m->root_bits = v; m->has_root_bits = true; break;
 	case 2: m->preempt_units = v; m->has_preempt_units = true; break;
 	case 3: m->cores = v; m->has_cores = true; break;
-	default: m->scribble = v; m->has_scribble = true; break;
+	case 4: m->scribble = v; m->has_scribble = true; break;
+	default: m->check = v; m->has_check = true; break;
 	}
 	return true;
+}
+
+/* check=every|end|off: a word, not a number. */
+static bool check_value(struct parser *p, const struct kv *kv, uint64_t *v)
+{
+	const struct expr *e = kv->vals[0];
+
+	for (unsigned i = 0; e->kind == EX_NAME && i < G_N_ELEMENTS(check_modes); i++) {
+		if (!strcmp(e->name, check_modes[i])) {
+			*v = i;
+			return true;
+		}
+	}
+	return parse_error(p, e->pos, "check must be every, end or off");
 }
 
 bool parse_machine(struct parser *p, struct srcpos pos)
@@ -281,8 +299,12 @@ bool parse_machine(struct parser *p, struct srcpos pos)
 	if (!key_list_parse(p, NULL, &kvs, &n))
 		return false;
 	for (unsigned i = 0; i < n; i++) {
-		if (!eval_expr(&env, kvs[i].vals[0], SYN_DEC, &v)) {
-			p->err = env.err;
+		bool is_check = !strcmp(kvs[i].key, "check");
+
+		if (is_check ? !check_value(p, &kvs[i], &v) :
+			       !eval_expr(&env, kvs[i].vals[0], SYN_DEC, &v)) {
+			if (env.err != NULL)
+				p->err = env.err;
 			return false;
 		}
 		if (!machine_value(p, &kvs[i], v))

@@ -54,6 +54,11 @@ bool prog_op_valid(const struct prog_op *op)
 		return false;
 	if (op->ncaps > KMM_MSG_MAX_CAPS || op->send_caps > KMM_MSG_MAX_CAPS)
 		return false;
+	if (op->kind != PROG_INVOKE &&
+	    (op->nwords | op->ncaps | op->send_words | op->send_caps | op->raw) != 0)
+		return false;
+	if (!has_pairs(op->kind) && op->npairs != 0)
+		return false;
 	if (e->kind >= PROG_EXPECT_KIND_END || e->error >= KMM_ERROR_COUNT)
 		return false;
 	return e->ndetail <= KMM_RESULT_MAX_DETAIL;

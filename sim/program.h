@@ -136,7 +136,10 @@ enum prog_status {
 	PROG_MALFORMED          /* the stream is corrupt at pos */
 };
 
-/* Is op well formed (every count and kind in range)? */
+/*
+ * Is op well formed: kind and counts in range, and no message fields
+ * (words, caps) or pairs on kinds that have none?
+ */
 bool prog_op_valid(const struct prog_op *op);
 
 /*

@@ -102,6 +102,8 @@ static void settle(struct sim_opts *o, const struct scn_machine *m)
 		o->preempt_units = m->has_preempt_units ? m->preempt_units : KMM_DEFAULT_WORK_UNITS;
 	if (!o->cores_given)
 		o->cores = m->has_cores ? m->cores : 1;
+	if (!o->check_given && m->has_check)
+		o->check = (enum exec_check)m->check;
 	if (!o->scribble_given && m->has_scribble) {
 		o->scribble = m->scribble;
 		o->scribble_given = true;
@@ -128,9 +130,12 @@ static bool boot(struct run *r)
 	if (r->o.scribble_given)
 		hal_sim_scribble_ram((uint8_t)r->o.scribble);
 	if (!kmm_boot(&kc)) {
-		fprintf(stderr, "kmm-sim: the kernel did not boot with --mem %llu bytes "
-			"and --root-bits %llu\n", (unsigned long long)r->o.mem,
-			(unsigned long long)r->o.root_bits);
+		GString *mem = g_string_new(NULL);
+
+		sim_fmt_size(mem, r->o.mem);
+		fprintf(stderr, "kmm-sim: the kernel did not boot with --mem %s and "
+			"--root-bits %llu\n", mem->str, (unsigned long long)r->o.root_bits);
+		g_string_free(mem, TRUE);
 		return false;
 	}
 	return true;

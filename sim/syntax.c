@@ -13,7 +13,7 @@ static const struct syntax_op ops[] = {
 	{ KMM_UNTYPED_RETYPE, 6, 1,
 	  { K("type", SYN_OBJECT_TYPE), D("size", SYN_DEC, 0),
 	    D("index", SYN_HEX, 0), D("depth", SYN_DEC, 0),
-	    K("offset", SYN_DEC), D("count", SYN_DEC, 1) },
+	    K("offset", SYN_HEX), D("count", SYN_DEC, 1) },
 	  { ROOT("root") } },
 	{ KMM_CNODE_COPY, 5, 1,
 	  { K("dest", SYN_HEX), D("dest_depth", SYN_DEC, 64), K("src", SYN_HEX),
