@@ -44,22 +44,79 @@ static void fill_info(const struct slot *s, struct kmm_cap_info *out)
 	case KMM_CAP_TYPE_FRAME:
 		out->vm_rights = (uint32_t)cap_frame_vm_rights(c);
 		out->is_device = cap_frame_device(c);
+		out->mapped = cap_frame_map_type(c) != 0;
+		out->map_asid = cap_frame_asid(c);
+		out->map_vaddr = cap_frame_vaddr(c);
+		break;
+	case KMM_CAP_TYPE_PAGE_TABLE:
+	case KMM_CAP_TYPE_PAGE_DIRECTORY:
+	case KMM_CAP_TYPE_PDPT:
+		out->mapped = cap_table_mapped(c);
+		out->map_asid = cap_table_asid(c);
+		out->map_vaddr = cap_table_vaddr(c);
+		break;
+	case KMM_CAP_TYPE_PML4:
+		out->mapped = cap_pml4_has_asid(c);
+		out->map_asid = cap_pml4_asid(c);
+		break;
+	case KMM_CAP_TYPE_ASID_POOL:
+		out->map_asid = cap_asid_pool_base(c);
 		break;
 	default:
 		break;
 	}
 }
 
+bool kmm_inspect_pte(uint64_t pml4_paddr, uint64_t vaddr, uint64_t *entry, unsigned *level)
+{
+	uint64_t table = pml4_paddr, e = 0;
+	enum pt_level l;
+
+	if (vaddr > USER_TOP)
+		return false;
+	for (l = LVL_PML4; l <= LVL_PT; l++) {
+		e = pte_read(table + 8 * level_index(l, vaddr));
+		if (!pte_present(e) || l == LVL_PT || pte_is_large(e, l))
+			break;
+		table = pte_addr(e);
+	}
+	*entry = e;
+	*level = l;
+	return true;
+}
+
+uint64_t kmm_inspect_asid_pool(unsigned pool_index)
+{
+	return pool_index < ASID_POOLS ? asid_table_get(pool_index) : 0;
+}
+
+uint64_t kmm_inspect_vspace_for_asid(uint64_t asid)
+{
+	return vspace_for_asid(asid);
+}
+
+uint64_t kmm_inspect_current_thread(unsigned core)
+{
+	return core < hal_core_count() ? vspace_current(core) : 0;
+}
+
+/* Is there still a TCB cap to this thread?  If not its memory may be reused. */
+static bool tcb_is_live(uint64_t tcb)
+{
+	const struct slot *s;
+
+	for (s = mdb_next(cdt_sentinel()); s; s = mdb_next(s))
+		if (cap_type(&s->cap) == KMM_CAP_TYPE_TCB && cap_tcb_paddr(&s->cap) == tcb)
+			return true;
+	return false;
+}
+
 bool kmm_inspect_cptr(uint64_t caller_tcb, uint64_t cptr, struct kmm_cap_info *out)
 {
 	struct resolve_ret r;
-	unsigned core;
 
-	for (core = 0; core < hal_core_count(); core++)
-		if (caller_tcb && vspace_current(core) == caller_tcb)
-			break;
-	if (core == hal_core_count())
-		return false;  /* not a running thread: its memory may be reused */
+	if (!caller_tcb || !tcb_is_live(caller_tcb))
+		return false;
 	r = lookup_invocation(caller_tcb, cptr);
 	if (!r.slot)
 		return false;

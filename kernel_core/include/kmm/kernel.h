@@ -92,14 +92,18 @@ struct kmm_cap_info {
 	uint32_t guard_size;    /* cnode */
 	uint64_t guard;         /* cnode */
 	uint64_t zombie_count;  /* zombie: slots still to clear */
+	bool mapped;            /* frame, table: records a mapping; pml4: has an ASID */
+	uint64_t map_asid;      /* the recorded ASID; asid pool: its first ASID */
+	uint64_t map_vaddr;     /* the recorded virtual address (frames, tables) */
 	bool revocable;
 	bool first_badged;
 };
 
 /*
- * Resolve cptr in the caller's CSpace as an invocation would (64 bits,
- * leftover bits ignored).  Returns false if the lookup fails; an empty
- * slot resolves (type NULL).
+ * Resolve cptr in the CSpace of the thread whose TCB is at caller_tcb, as
+ * an invocation would (64 bits, leftover bits ignored).  Returns false if
+ * no TCB cap to that thread is left (its memory may be reused) or the
+ * lookup fails; an empty slot resolves (type NULL).
  */
 bool kmm_inspect_cptr(uint64_t caller_tcb, uint64_t cptr, struct kmm_cap_info *out);
 /* The slot at a physical address (must be a slot the kernel handed out). */
@@ -121,6 +125,19 @@ uint64_t kmm_inspect_cap_count(void);
 
 /* Number of distinct live objects of a cap type (caps to one object count once). */
 uint64_t kmm_inspect_object_count(enum kmm_cap_type type);
+
+/*
+ * Address spaces.  kmm_inspect_pte finds the entry that decides vaddr in
+ * the PML4 at pml4_paddr: the leaf (at *level 1..3 for 1G/2M/4K pages) or
+ * the first non-present entry on the way (its level).  Returns false only
+ * if vaddr is not a canonical user address.  The others read the ASID
+ * table (pool index -> pool address), resolve an ASID to its PML4 (0 if
+ * none), and tell which thread a core runs (0 if none).
+ */
+bool kmm_inspect_pte(uint64_t pml4_paddr, uint64_t vaddr, uint64_t *entry, unsigned *level);
+uint64_t kmm_inspect_asid_pool(unsigned pool_index);
+uint64_t kmm_inspect_vspace_for_asid(uint64_t asid);
+uint64_t kmm_inspect_current_thread(unsigned core);
 
 /* log2 of an object's size in bytes, as retype computes it. */
 uint32_t kmm_object_size_bits(enum kmm_object_type type, uint64_t user_size);
