@@ -213,7 +213,8 @@ static bool key_list_parse(struct parser *p, const struct stmt *s, struct kv **o
 				 tok_show(&p->tok));
 	*n = kvs->len;
 	*out = ast_alloc(p->sc, kvs->len * sizeof(struct kv) + 1);
-	memcpy(*out, kvs->data, kvs->len * sizeof(struct kv));
+	if (kvs->len)  /* an empty GArray has no data pointer */
+		memcpy(*out, kvs->data, kvs->len * sizeof(struct kv));
 	g_array_free(kvs, TRUE);
 	return ok;
 }

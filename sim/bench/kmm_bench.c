@@ -16,15 +16,16 @@
 #include <time.h>
 #include <kmm/kernel.h>
 #include "hal_sim.h"
+#include "bench.h"
 
 #define BIG_CNODE 100    /* root slot of the CNode that holds the copies */
 #define SOURCE    101    /* the endpoint whose copies form chains */
 #define WORK_UT   102    /* 1 MiB untyped for the retype loops */
 
 static uint64_t tcb;
-static double min_seconds = 0.3;
+double bench_min_seconds = 0.3;
 
-static double now(void)
+double bench_now(void)
 {
 	struct timespec ts;
 
@@ -32,7 +33,13 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-static void must(const struct kmm_msg *m, const char *what)
+_Noreturn void bench_fail(const char *what)
+{
+	fprintf(stderr, "kmm-bench: %s\n", what);
+	exit(1);
+}
+
+void bench_must(const struct kmm_msg *m, const char *what)
 {
 	struct kmm_result r;
 
@@ -45,12 +52,13 @@ static void must(const struct kmm_msg *m, const char *what)
 	}
 }
 
-static struct kmm_msg msg(uint64_t cptr, uint64_t label, unsigned nwords, const uint64_t *w,
+struct kmm_msg bench_msg(uint64_t cptr, uint64_t label, unsigned nwords, const uint64_t *w,
 			  uint64_t cap)
 {
 	struct kmm_msg m = { .cptr = cptr, .label = label, .nwords = nwords, .ncaps = 1 };
 
-	memcpy(m.words, w, nwords * sizeof(uint64_t));
+	if (nwords)
+		memcpy(m.words, w, nwords * sizeof(uint64_t));
 	m.caps[0] = cap;
 	return m;
 }
@@ -59,39 +67,39 @@ static void retype(uint64_t ut, uint64_t type, uint64_t size, uint64_t node, uin
 		   uint64_t offset, uint64_t count)
 {
 	uint64_t w[6] = { type, size, node, depth, offset, count };
-	struct kmm_msg m = msg(ut, KMM_UNTYPED_RETYPE, 6, w, KMM_CAP_ROOT_CNODE);
+	struct kmm_msg m = bench_msg(ut, KMM_UNTYPED_RETYPE, 6, w, KMM_CAP_ROOT_CNODE);
 
-	must(&m, "retype");
+	bench_must(&m, "retype");
 }
 
-static void cnode_op(uint64_t label, uint64_t slot)
+void bench_cnode_op(uint64_t label, uint64_t slot)
 {
 	uint64_t w[2] = { slot, 64 };
-	struct kmm_msg m = msg(KMM_CAP_ROOT_CNODE, label, 2, w, 0);
+	struct kmm_msg m = bench_msg(KMM_CAP_ROOT_CNODE, label, 2, w, 0);
 
 	m.ncaps = 0;
-	must(&m, "cnode op");
+	bench_must(&m, "cnode op");
 }
 
 /* Copy SOURCE into BIG_CNODE slot i (the big CNode is invoked directly). */
 static void copy_into_big(uint64_t i, unsigned big_bits)
 {
 	uint64_t w[5] = { i, big_bits, SOURCE, 64, KMM_RIGHTS_ALL };
-	struct kmm_msg m = msg(BIG_CNODE, KMM_CNODE_COPY, 5, w, KMM_CAP_ROOT_CNODE);
+	struct kmm_msg m = bench_msg(BIG_CNODE, KMM_CNODE_COPY, 5, w, KMM_CAP_ROOT_CNODE);
 
-	must(&m, "copy");
+	bench_must(&m, "copy");
 }
 
 static void delete_in_big(uint64_t i, unsigned big_bits)
 {
 	uint64_t w[2] = { i, big_bits };
-	struct kmm_msg m = msg(BIG_CNODE, KMM_CNODE_DELETE, 2, w, 0);
+	struct kmm_msg m = bench_msg(BIG_CNODE, KMM_CNODE_DELETE, 2, w, 0);
 
 	m.ncaps = 0;
-	must(&m, "delete");
+	bench_must(&m, "delete");
 }
 
-static uint64_t largest_untyped(void)
+uint64_t bench_largest_untyped(void)
 {
 	const struct kmm_bootinfo *bi = kmm_bootinfo();
 	unsigned i, best = 0;
@@ -107,7 +115,7 @@ static uint64_t largest_untyped(void)
 static void boot_machine(uint64_t mem, unsigned big_bits)
 {
 	struct hal_sim_config hc = { .mem_bytes = mem, .cores = 1 };
-	struct kmm_boot_config kc = { KMM_DEFAULT_ROOT_CNODE_BITS, KMM_DEFAULT_WORK_UNITS };
+	struct kmm_boot_config kc = { 16, KMM_DEFAULT_WORK_UNITS };
 	uint64_t ut;
 
 	if (hal_sim_configure(&hc) != HAL_SIM_OK || !kmm_boot(&kc)) {
@@ -116,19 +124,28 @@ static void boot_machine(uint64_t mem, unsigned big_bits)
 		exit(1);
 	}
 	tcb = kmm_bootinfo()->root_tcb;
-	ut = largest_untyped();
+	ut = bench_largest_untyped();
 	retype(ut, KMM_OBJ_CNODE, big_bits, 0, 0, BIG_CNODE, 1);
 	retype(ut, KMM_OBJ_ENDPOINT, 0, 0, 0, SOURCE, 1);
 	retype(ut, KMM_OBJ_UNTYPED, 20, 0, 0, WORK_UT, 1);
 }
 
-struct rate {
-	double ops, seconds;
-};
-
-static double per_sec(struct rate r)
+double bench_per_sec(struct rate r)
 {
 	return r.ops / r.seconds;
+}
+
+void bench_copy(uint64_t dest, uint64_t src)
+{
+	uint64_t w[5] = { dest, 64, src, 64, KMM_RIGHTS_ALL };
+	struct kmm_msg m = bench_msg(KMM_CAP_ROOT_CNODE, KMM_CNODE_COPY, 5, w, KMM_CAP_ROOT_CNODE);
+
+	bench_must(&m, "copy");
+}
+
+void bench_retype(uint64_t ut, uint64_t type, uint64_t size, uint64_t offset, uint64_t count)
+{
+	retype(ut, type, size, 0, 0, offset, count);
 }
 
 /* The floor: an invocation on an empty slot, InvalidCapability(0). */
@@ -137,13 +154,13 @@ static struct rate bench_null(void)
 	struct kmm_msg m = { .cptr = 4000, .label = KMM_CNODE_COPY };
 	struct kmm_result r;
 	struct rate out = { 0, 0 };
-	double t0 = now();
+	double t0 = bench_now();
 
-	while (out.seconds < min_seconds) {
+	while (out.seconds < bench_min_seconds) {
 		for (int i = 0; i < 100000; i++)
 			kmm_invoke(tcb, &m, &r);
 		out.ops += 100000;
-		out.seconds = now() - t0;
+		out.seconds = bench_now() - t0;
 	}
 	return out;
 }
@@ -153,14 +170,14 @@ static struct rate bench_retype_small(void)
 {
 	struct rate out = { 0, 0 };
 
-	while (out.seconds < min_seconds) {
-		double t0 = now();
+	while (out.seconds < bench_min_seconds) {
+		double t0 = bench_now();
 
 		for (uint64_t i = 0; i < 256; i++)
 			retype(WORK_UT, KMM_OBJ_ENDPOINT, 0, 0, 0, 200 + i, 1);
-		out.seconds += now() - t0;
+		out.seconds += bench_now() - t0;
 		out.ops += 256;
-		cnode_op(KMM_CNODE_REVOKE, WORK_UT);
+		bench_cnode_op(KMM_CNODE_REVOKE, WORK_UT);
 	}
 	return out;
 }
@@ -173,16 +190,16 @@ static struct rate bench_retype_frames(void)
 {
 	struct rate out = { 0, 0 };
 
-	while (out.seconds < min_seconds) {
+	while (out.seconds < bench_min_seconds) {
 		double t0;
 
-		cnode_op(KMM_CNODE_REVOKE, WORK_UT);
-		t0 = now();
+		bench_cnode_op(KMM_CNODE_REVOKE, WORK_UT);
+		t0 = bench_now();
 		retype(WORK_UT, KMM_OBJ_4K_PAGE, 0, 0, 0, 200, 256);
-		out.seconds += now() - t0;
+		out.seconds += bench_now() - t0;
 		out.ops += 256;
 	}
-	cnode_op(KMM_CNODE_REVOKE, WORK_UT);
+	bench_cnode_op(KMM_CNODE_REVOKE, WORK_UT);
 	return out;
 }
 
@@ -191,13 +208,13 @@ static struct rate bench_memset(void)
 	size_t n = 1u << 20;
 	char *buf = g_malloc(n);
 	struct rate out = { 0, 0 };
-	double t0 = now();
+	double t0 = bench_now();
 
-	while (out.seconds < min_seconds) {
+	while (out.seconds < bench_min_seconds) {
 		memset(buf, (int)out.ops, n);
 		__asm__ volatile("" : : "r"(buf) : "memory");
 		out.ops += 256;  /* in 4 KiB frames, to compare with retype */
-		out.seconds = now() - t0;
+		out.seconds = bench_now() - t0;
 	}
 	g_free(buf);
 	return out;
@@ -210,16 +227,16 @@ static void bench_copy_delete(unsigned big_bits, struct rate *copy, struct rate 
 
 	*copy = (struct rate){ 0, 0 };
 	*del = (struct rate){ 0, 0 };
-	while (copy->seconds < min_seconds) {
-		double t0 = now();
+	while (copy->seconds < bench_min_seconds) {
+		double t0 = bench_now();
 
 		for (uint64_t i = 0; i < n; i++)
 			copy_into_big(i, big_bits);
-		copy->seconds += now() - t0;
-		t0 = now();
+		copy->seconds += bench_now() - t0;
+		t0 = bench_now();
 		for (uint64_t i = 0; i < n; i++)
 			delete_in_big(i, big_bits);
-		del->seconds += now() - t0;
+		del->seconds += bench_now() - t0;
 		copy->ops += (double)n;
 		del->ops += (double)n;
 	}
@@ -232,9 +249,9 @@ static double bench_revoke_chain(uint64_t n, unsigned big_bits)
 
 	for (uint64_t i = 0; i < n; i++)
 		copy_into_big(i, big_bits);
-	t0 = now();
-	cnode_op(KMM_CNODE_REVOKE, SOURCE);
-	t0 = now() - t0;
+	t0 = bench_now();
+	bench_cnode_op(KMM_CNODE_REVOKE, SOURCE);
+	t0 = bench_now() - t0;
 	if (kmm_inspect_cap_count() > 64) {
 		fprintf(stderr, "kmm-bench: revoke left caps behind\n");
 		exit(1);
@@ -242,10 +259,10 @@ static double bench_revoke_chain(uint64_t n, unsigned big_bits)
 	return t0;
 }
 
-static void row(const char *name, struct rate r, double floor)
+void bench_row(const char *name, struct rate r, double floor)
 {
-	printf("  %-34s %12.0f ops/s   %8.1f ns/op   %6.1fx null\n", name, per_sec(r),
-	       1e9 / per_sec(r), floor / per_sec(r));
+	printf("  %-34s %12.0f ops/s   %8.1f ns/op   %6.1fx null\n", name, bench_per_sec(r),
+	       1e9 / bench_per_sec(r), floor / bench_per_sec(r));
 }
 
 int main(int argc, char **argv)
@@ -269,7 +286,7 @@ int main(int argc, char **argv)
 	}
 	g_option_context_free(ctx);
 	if (quick)
-		min_seconds = 0.05;
+		bench_min_seconds = 0.05;
 	max_chain = quick ? 100000 : 1000000;
 	boot_machine(128ull << 20, big_bits);
 	null = bench_null();
@@ -280,13 +297,13 @@ int main(int argc, char **argv)
 
 	printf("kmm-bench (hal_sim, 1 core; ratios are to floors measured in this run)\n");
 	printf("  %-34s %12.0f ops/s   %8.1f ns/op   (floor)\n", "null invocation",
-	       per_sec(null), 1e9 / per_sec(null));
-	row("retype endpoint (1 per call)", small, per_sec(null));
-	row("retype 4K frame incl. zeroing", frames, per_sec(null));
+	       bench_per_sec(null), 1e9 / bench_per_sec(null));
+	bench_row("retype endpoint (1 per call)", small, bench_per_sec(null));
+	bench_row("retype 4K frame incl. zeroing", frames, bench_per_sec(null));
 	printf("  %-34s %12.0f frames/s  retype/memset = %.2f\n", "memset of 4 KiB (floor)",
-	       per_sec(ms), per_sec(frames) / per_sec(ms));
-	row("cnode copy", copy, per_sec(null));
-	row("cnode delete", del, per_sec(null));
+	       bench_per_sec(ms), bench_per_sec(frames) / bench_per_sec(ms));
+	bench_row("cnode copy", copy, bench_per_sec(null));
+	bench_row("cnode delete", del, bench_per_sec(null));
 	printf("  revoke of a chain of n copies:\n");
 	for (uint64_t n = 1000; n <= max_chain; n *= 10) {
 		double s = bench_revoke_chain(n, big_bits);
@@ -294,6 +311,7 @@ int main(int argc, char **argv)
 		printf("    n = %-8llu %10.3f ms  %8.1f ns/cap  %12.0f caps/s\n",
 		       (unsigned long long)n, s * 1e3, s * 1e9 / (double)n, (double)n / s);
 	}
+	bench_vm(bench_per_sec(null), big_bits);
 	hal_sim_teardown();
 	return 0;
 }

@@ -1,0 +1,36 @@
+/*
+ * Shared pieces of kmm-bench: a booted machine, invocation helpers that
+ * stop the run on any unexpected error, and the timing and reporting
+ * helpers, so each benchmark file holds only what it measures.
+ */
+#ifndef KMM_BENCH_H
+#define KMM_BENCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <kmm/kernel.h>
+
+struct rate {
+	double ops, seconds;
+};
+
+extern double bench_min_seconds;
+
+double bench_now(void);
+double bench_per_sec(struct rate r);
+void bench_row(const char *name, struct rate r, double floor);
+_Noreturn void bench_fail(const char *what);
+
+struct kmm_msg bench_msg(uint64_t cptr, uint64_t label, unsigned nwords, const uint64_t *w,
+			 uint64_t cap);
+/* Invoke as the root thread, re-issuing on preemption; any error is fatal. */
+void bench_must(const struct kmm_msg *m, const char *what);
+void bench_retype(uint64_t ut, uint64_t type, uint64_t size, uint64_t offset, uint64_t count);
+void bench_cnode_op(uint64_t label, uint64_t slot);
+void bench_copy(uint64_t dest, uint64_t src);
+uint64_t bench_largest_untyped(void);
+
+/* The virtual-memory figures (vm_bench.c). */
+void bench_vm(double null_rate, unsigned big_bits);
+
+#endif
