@@ -46,7 +46,9 @@ enum kv_slot_kind {
 	KV_CAPS,      /* raw invoke: a list of caps */
 	KV_ASSERT,    /* assert key `index` (enum prog_key) */
 	KV_OBJECTS,   /* assert objects: cap type `index` */
-	KV_MACHINE
+	KV_MACHINE,
+	KV_SIZE,      /* read, write: bytes */
+	KV_VALUE      /* write: the value (also written after the address) */
 };
 
 struct kv {
@@ -80,7 +82,12 @@ enum stmt_kind {
 	ST_DUMP,
 	ST_PREEMPT,
 	ST_REPEAT,
-	ST_CORE
+	ST_CORE,
+	ST_RUN,
+	ST_ACCESS,           /* read, write */
+	ST_ASSERT_PTE,
+	ST_ASSERT_TLB,
+	ST_ASSERT_RUNNING
 };
 
 struct stmt;
@@ -96,12 +103,17 @@ struct stmt {
 	uint64_t label;        /* ST_INVOKE (raw: set from the label key) */
 	bool raw;
 	const char *name;      /* ST_LET */
-	struct expr *e;        /* cptr; let value; repeat count; core; preempt N */
+	uint8_t access;        /* ST_ACCESS: enum prog_access */
+	struct expr *e;        /* cptr; let value; repeat count; core; preempt N; vaddr */
+	struct expr *value;    /* ST_ACCESS: what a write stores */
 	struct kv *kvs;
 	unsigned nkv;
 	struct ast_expect *expect;
 	struct block body;     /* ST_REPEAT, ST_CORE */
 };
+
+/* Most TLB entries per core (machine tlb=, --tlb-entries). */
+#define SCN_MAX_TLB_ENTRIES 65536
 
 /* The machine statement's values; has_* says which were given. */
 struct scn_machine {
@@ -111,8 +123,9 @@ struct scn_machine {
 	uint64_t cores;
 	uint64_t scribble;     /* fill memory with this byte before boot */
 	uint64_t check;        /* enum exec_check */
+	uint64_t tlb_entries;  /* per core */
 	bool has_mem, has_root_bits, has_preempt_units, has_cores, has_scribble;
-	bool has_check;
+	bool has_check, has_tlb_entries;
 };
 
 struct scenario {

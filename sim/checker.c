@@ -3,7 +3,8 @@
  * invariants.  Each invariant has a stable dotted name, numbered as in
  * DESIGN §6; a violation reports the first one that fails, with the slots
  * and objects involved.  The kernel files that keep each invariant cite
- * the same names (untyped.c, cdt.c, cspace.c).
+ * the same names (untyped.c, cdt.c, cspace.c, frame.c, pagetable.c,
+ * vspace.c).
  *
  * 1  objects
  *   1.objects.size            a cap's object size is in range (untyped
@@ -50,6 +51,45 @@
  *   By construction of the tree from the parent test: every cap's parent
  *   covers it and an untyped's children lie inside it.
  *
+ * 3  mappings (checker_vm.c; reference c.2, c.4 to c.7)
+ *   3.map.cap_fields          a frame cap is unmapped (map type, ASID and
+ *                             vaddr all 0) or mapped in a VSpace (type 1,
+ *                             ASID != 0, vaddr aligned to its size, end <=
+ *                             USER_TOP), with VM rights 1..3; a table cap
+ *                             is unmapped (ASID, vaddr 0) or mapped with
+ *                             ASID != 0 and vaddr aligned to what its
+ *                             parent entry covers; a PML4 cap has an ASID
+ *                             != 0 exactly when it says so; a pool's base
+ *                             is a multiple of 512
+ *   For every live ASID (6.*), its PML4's user half (entries 0..255) is
+ *   walked through every present level:
+ *   3.map.entry_bits          a present non-leaf entry is exactly
+ *                             address|P|RW|US; a leaf sets none of G, NX,
+ *                             the software bits or bits 52..62, and a
+ *                             large page's address is aligned to its size;
+ *                             no PML4 entry sets PS (Accessed and Dirty are
+ *                             the MMU's and ignored everywhere)
+ *   3.map.table_live          a present non-leaf entry points at a live
+ *                             table of the next level (PDPT, PD, PT)
+ *   3.map.table_in_ram        ... which lies in RAM
+ *   3.map.table_cap           every cap to that table records mapped, this
+ *                             ASID, and the entry's vaddr truncated to the
+ *                             level (copies exist only while mapped, so
+ *                             all caps to a table agree)
+ *   3.map.frame_live          a present leaf (4K in a PT, PS at PD/PDPT)
+ *                             is the base of a live frame of the level's
+ *                             size
+ *   3.map.leaf_without_cap    some frame cap to that frame records this
+ *                             ASID and vaddr
+ *   3.map.leaf_two_caps       and only one does (the converse: a cap whose
+ *                             recorded ASID resolves and whose entry is
+ *                             present and points at its own frame is the
+ *                             only cap recording it; other caps may be
+ *                             stale, reference c.7)
+ *   3.map.leaf_rights         the leaf grants user mode no more than that
+ *                             cap's VM rights (US needs ReadOnly, US+RW
+ *                             ReadWrite)
+ *
  * 5  accounting
  *   5.untyped.watermark_le_size   16*free_index <= 2^size_bits
  *   5.untyped.used_le_watermark   bytes of distinct live objects inside an
@@ -59,10 +99,26 @@
  *   5.untyped.zero_above_watermark  (CHECK_FULL) non-device memory above
  *                             the watermark is zero
  *
+ * 6  ASIDs (checker_vm.c; reference c.3)
+ *   6.asid.pool_in_table      every live ASID pool is the ASID-table entry
+ *                             at its base / 512 (a pool leaves the table
+ *                             only when its final cap is deleted)
+ *   6.asid.table_entry_live   a nonzero ASID-table entry is the address of
+ *                             a live ASID pool in RAM
+ *   6.asid.pool_base          every cap to the pool in entry k has base
+ *                             k * 512
+ *   6.asid.zero_assigned      ASID 0 is never assigned
+ *   6.asid.entry_live         a nonzero pool entry is the address of a
+ *                             live PML4 in RAM
+ *   6.asid.pml4_twice         no PML4 is in two pool entries
+ *   6.asid.entry_cap          some cap to that PML4 records this ASID
+ *
  * checker.scratch: the caller's scratch was too small (not an invariant).
  *
  * Cost: CHECK_CHEAP is O(n log n) in caps plus the slots of reachable
- * CNodes; CHECK_FULL adds a scan of every untyped's free bytes.
+ * CNodes, the live ASID pools (512 words each) and the present page
+ * tables of every live ASID (512 words each, a binary search per present
+ * entry); CHECK_FULL adds a scan of every untyped's free bytes.
  */
 #include "checker_int.h"
 #include "kernel/cdt.h"
@@ -160,5 +216,6 @@ bool checker_run(enum check_level level, struct check_violation *v, void *scratc
 	checker_ram_init(st);
 	return checker_walk_list(st) && checker_check_objects(st) &&
 	       checker_build_tree(st) && checker_check_untypeds(st) &&
-	       checker_check_slots(st) && checker_check_accounting(st);
+	       checker_check_slots(st) && checker_check_accounting(st) &&
+	       checker_check_vm(st);
 }

@@ -1,7 +1,8 @@
 /*
- * The invariant checker (DESIGN §6, items 1, 2 and 5): a whole-state
- * validator that walks the derivation list from the kernel's sentinel and
- * every slot of every CNode, TCB and zombie reachable from a cap, and
+ * The invariant checker (DESIGN §6, items 1, 2, 3, 5 and 6): a whole-state
+ * validator that walks the derivation list from the kernel's sentinel,
+ * every slot of every CNode, TCB and zombie reachable from a cap, the ASID
+ * table and pools, and the user half of every live address space, and
  * reports the first invariant that does not hold, by its stable dotted
  * name (the numbered list is at the top of checker.c).
  *

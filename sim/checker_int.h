@@ -79,6 +79,9 @@ bool checker_build_tree(struct ck_state *st);
 bool checker_check_untypeds(struct ck_state *st);
 bool checker_is_ancestor(const struct ck_state *st, uint32_t a, uint32_t b);
 
+/* checker_vm.c: cap mapping fields, ASIDs, and the page-table walk. */
+bool checker_check_vm(struct ck_state *st);
+
 /* checker_util.c: sorting and violation text. */
 typedef int (*checker_cmp_fn)(const struct ck_state *st, uint32_t a, uint32_t b);
 void checker_sort(const struct ck_state *st, uint32_t *a, uint32_t n, checker_cmp_fn cmp);

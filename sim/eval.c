@@ -40,14 +40,41 @@ static bool vocabulary(const char *name, unsigned fmt, uint64_t *v)
 		return names_find(&names_vm_rights, name, n, v);
 	case SYN_LABEL:
 		return names_find(&names_labels, name, n, v);
+	case SYN_ATTR:
+		return names_find(&names_vm_attrs, name, n, v);
+	case SYN_ACCESS:
+		return names_find(&names_access, name, n, v);
+	case SYN_FAULT_REASON:
+		return names_find(&names_fault_reasons, name, n, v);
+	case SYN_LOOKUP:
+		return names_find(&names_lookup_kinds, name, n, v);
 	case SYN_BOOL:
 		if (!strcmp(name, "yes") || !strcmp(name, "no") ||
 		    !strcmp(name, "true") || !strcmp(name, "false")) {
 			*v = name[0] == 'y' || name[0] == 't';
 			return true;
 		}
+		break;
 	}
 	return false;
+}
+
+/* The words of the small vocabularies, for messages; NULL for the others. */
+static const char *vocabulary_hint(unsigned fmt)
+{
+	switch (fmt) {
+	case SYN_ATTR:
+		return "write_back, write_through, cache_disabled, uncacheable or write_combining";
+	case SYN_ACCESS:
+		return "Read, Write or Exec";
+	case SYN_FAULT_REASON:
+		return "NotPresent, Protection or NonCanonical";
+	case SYN_VM_RIGHTS:
+		return "kernel_only, read_only or read_write";
+	case SYN_BOOL:
+		return "yes or no";
+	}
+	return NULL;
 }
 
 static bool lookup(GHashTable *t, const char *name, uint64_t *v)
@@ -68,6 +95,9 @@ static bool eval_name(struct eval_env *env, const struct expr *e, unsigned fmt, 
 	    g_ascii_isdigit(e->name[strlen(e->name) - 1]))
 		return eval_error(env, e->pos, "no untyped '%s' on this machine "
 				  "(see kmm-sim --bootinfo)", e->name);
+	if (vocabulary_hint(fmt) != NULL)
+		return eval_error(env, e->pos, "unknown name '%s' (expected %s, or a number)",
+				  e->name, vocabulary_hint(fmt));
 	return eval_error(env, e->pos, "unknown name '%s'", e->name);
 }
 

@@ -4,7 +4,8 @@
  * or more is an error at the operator's position, never a wrapped value.
  * A bare name is looked up in the key's own vocabulary first (rights
  * letters for rights=, cap type names for an assert's type=, yes/no for
- * flags, label names for label=), then in the scenario's lets, then in
+ * flags, label names for label=, attribute names for attr=, fault access
+ * and reason names in VmFault(...)), then in the scenario's lets, then in
  * the built-in names.
  */
 #ifndef KMM_SIM_EVAL_H

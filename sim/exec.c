@@ -17,6 +17,8 @@
 void exec_init(struct exec *x, const struct exec_config *cfg)
 {
 	*x = (struct exec){ .cfg = *cfg };
+	for (unsigned i = 0; i < PROG_MAX_CORES; i++)
+		x->thread[i] = cfg->caller;
 	fmt_init(&x->lf, x->line, sizeof x->line);
 	fmt_init(&x->mf, x->msg, sizeof x->msg);
 }
@@ -141,7 +143,10 @@ static void end_line_with(struct exec *x, const char *result)
 	end_line(x);
 }
 
-/* Run the checker; on a violation leave the report in x->mf. */
+/*
+ * Run the checker, then the MMU's stale-translation check; on a violation
+ * leave the report in x->mf.
+ */
 static enum exec_status run_checker(struct exec *x, const struct prog_op *op,
 				    enum check_level level)
 {
@@ -156,7 +161,7 @@ static enum exec_status run_checker(struct exec *x, const struct prog_op *op,
 		return EXEC_FAIL_PROGRAM;
 	}
 	if (checker_run(level, &v, mem, need))
-		return EXEC_OK;
+		return exec_check_stale(x, op, true);
 	x->violations++;
 	m = exec_msg_start(x, op);
 	fmt_str(m, "invariant ");
@@ -167,6 +172,12 @@ static enum exec_status run_checker(struct exec *x, const struct prog_op *op,
 	v.detail[sizeof v.detail - 1] = '\0';
 	fmt_str(m, v.detail);
 	return EXEC_FAIL_VIOLATION;
+}
+
+/* The cheap check after an op that changes state, when checking every op. */
+static enum exec_status check_after(struct exec *x, const struct prog_op *op)
+{
+	return x->cfg.check == EXEC_CHECK_EVERY ? run_checker(x, op, CHECK_CHEAP) : EXEC_OK;
 }
 
 static bool details_equal(const struct prog_expect *e, const struct kmm_result *r)
@@ -186,6 +197,9 @@ static bool result_matches(const struct prog_expect *e, const struct kmm_result 
 {
 	if (e->kind == PROG_EXPECT_NONE)
 		return true;
+	if (e->kind == PROG_EXPECT_VALUE)
+		return r->kind == KMM_RESULT_REPLY && r->error == KMM_OK && r->ndetail == 1 &&
+		       r->detail[0] == e->detail[0];
 	if ((unsigned)r->kind + 1 != e->kind || !details_equal(e, r))
 		return false;
 	return r->kind != KMM_RESULT_REPLY || r->error == e->error;
@@ -205,7 +219,7 @@ static enum exec_status compare(struct exec *x, const struct prog_op *op,
 		fmt_str(m, "any result");
 	trace_expect(m, e);
 	fmt_str(m, ", got ");
-	trace_result(m, r);
+	trace_outcome(m, op, r);
 	if (e->check_restarts) {
 		fmt_str(m, " restarts=");
 		fmt_dec(m, restarts);
@@ -224,15 +238,13 @@ static enum exec_status run_invoke(struct exec *x, const struct prog_op *op)
 	for (;;) {
 		begin_line(x, op);
 		res = (struct kmm_result){ 0 };
-		kmm_invoke(x->cfg.caller, &msg, &res);
+		kmm_invoke(x->thread[op->core], &msg, &res);
 		fmt_str(&x->lf, " -> ");
 		trace_result(&x->lf, &res);
 		end_line(x);
-		if (x->cfg.check == EXEC_CHECK_EVERY) {
-			st = run_checker(x, op, CHECK_CHEAP);
-			if (st != EXEC_OK)
-				return st;
-		}
+		st = check_after(x, op);
+		if (st != EXEC_OK)
+			return st;
 		if (res.kind != KMM_RESULT_PREEMPTED)
 			return compare(x, op, &res, restarts);
 		x->restarts++;
@@ -241,6 +253,34 @@ static enum exec_status run_invoke(struct exec *x, const struct prog_op *op)
 			return EXEC_FAIL_STUCK;
 		}
 	}
+}
+
+/* read and write: traced and compared as an invocation (never preempted). */
+static enum exec_status run_access(struct exec *x, const struct prog_op *op)
+{
+	struct kmm_result res = { 0 };
+	enum exec_status st;
+
+	begin_line(x, op);
+	st = exec_user_access(x, op, &res);
+	if (st != EXEC_OK)
+		return st;
+	fmt_str(&x->lf, " -> ");
+	trace_outcome(&x->lf, op, &res);
+	end_line(x);
+	st = check_after(x, op);
+	return st != EXEC_OK ? st : compare(x, op, &res, 0);
+}
+
+/* run: "-> ok", or "-> failed" if the cptr names no TCB. */
+static enum exec_status run_thread(struct exec *x, const struct prog_op *op)
+{
+	enum exec_status st;
+
+	begin_line(x, op);
+	st = exec_run_thread(x, op);
+	end_line_with(x, st == EXEC_OK ? "ok" : "failed");
+	return st != EXEC_OK ? st : check_after(x, op);
 }
 
 static enum exec_status run_preempt(struct exec *x, const struct prog_op *op)
@@ -263,6 +303,9 @@ static enum exec_status run_judged(struct exec *x, const struct prog_op *op)
 	begin_line(x, op);
 	if (op->kind == PROG_CHECK)
 		st = run_checker(x, op, CHECK_FULL);
+	else if (op->kind == PROG_ASSERT_PTE || op->kind == PROG_ASSERT_TLB ||
+		 op->kind == PROG_ASSERT_RUNNING)
+		st = exec_assert_vm(x, op);
 	else
 		st = exec_assert(x, op);
 	end_line_with(x, st == EXEC_OK ? "ok" : "failed");
@@ -280,6 +323,10 @@ static enum exec_status run(struct exec *x, const struct prog_op *op)
 		return exec_dump(x, op);
 	case PROG_PREEMPT:
 		return run_preempt(x, op);
+	case PROG_RUN:
+		return run_thread(x, op);
+	case PROG_ACCESS:
+		return run_access(x, op);
 	default:
 		return run_judged(x, op);
 	}
@@ -321,12 +368,19 @@ enum exec_status exec_stream(struct exec *x, const struct prog_stream *s)
 	return x->status;
 }
 
+/*
+ * End of run: the full check, or with checking off at least the stale
+ * translations user accesses used (those are wrong results, not states).
+ */
 enum exec_status exec_finish(struct exec *x)
 {
 	enum exec_status st;
 
-	if (x->status != EXEC_OK || x->cfg.check == EXEC_CHECK_OFF)
+	if (x->status != EXEC_OK)
 		return x->status;
-	st = run_checker(x, NULL, CHECK_FULL);
+	if (x->cfg.check == EXEC_CHECK_OFF)
+		st = exec_check_stale(x, NULL, false);
+	else
+		st = run_checker(x, NULL, CHECK_FULL);
 	return st == EXEC_OK ? EXEC_OK : exec_fail(x, st);
 }

@@ -1,17 +1,26 @@
 /*
  * The executor: runs program ops against the kernel, one at a time.
  *
- * An invocation goes through kmm_invoke() as the root thread.  A
- * PREEMPTED result is traced ("-> preempted") and the same message is
- * issued again until it completes, as seL4's Restart state would; the
- * restarts are counted.  The result is compared with the op's
- * expectation, assertions read state through kmm_inspect_* only, and the
- * invariant checker runs as configured.  The first failure stops the run
- * and is reported (file:line, what was expected and what happened, the
- * last trace lines); the front end adds the replay command.
+ * An invocation goes through kmm_invoke() as the thread that runs on the
+ * op's core: the root thread, until a `run` op switches to another (whose
+ * cptrs then resolve in its own CSpace).  A PREEMPTED result is traced
+ * ("-> preempted") and the same message is issued again until it
+ * completes, as seL4's Restart state would; the restarts are counted.  A
+ * user access (`read`, `write`) goes through the front end's MMU as that
+ * thread; a fault goes to the kernel's fault entry, kmm_page_fault(), and
+ * its result is the access's result.  Results are compared with the op's
+ * expectation, assertions read state through kmm_inspect_* (and the
+ * MMU's TLB view) only, always resolving cptrs in the root thread's
+ * CSpace, and the invariant checker runs as configured, together with
+ * the MMU's stale-translation detector (invariant 4.tlb.stale).  The
+ * first failure stops the run and is reported (file:line, what was
+ * expected and what happened, the last trace lines); the front end adds
+ * the replay command.
  *
- * Freestanding, so the x86 image runs the same executor: all output and
- * memory come through the front end's callbacks in struct exec_io.
+ * Freestanding, so the x86 image runs the same executor: all output,
+ * memory and MMU access come through the front end's callbacks in struct
+ * exec_io.  Each core's stream must run on that core (hal_core_id()):
+ * `run` switches the thread of the core the executor runs on.
  */
 #ifndef KMM_SIM_EXEC_H
 #define KMM_SIM_EXEC_H
@@ -19,6 +28,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include <kmm/kernel.h>
 
 #include "fmt.h"
 #include "program.h"
@@ -38,6 +49,44 @@ enum exec_status {
 	EXEC_FAIL_PROGRAM      /* the program itself is unusable (corrupt, unsupported op) */
 };
 
+/* A user access the MMU refused: kmm_page_fault()'s arguments. */
+struct exec_fault {
+	uint64_t vaddr;                /* the first byte of the part that faulted */
+	enum kmm_fault_access access;
+	enum kmm_fault_reason reason;
+};
+
+/* A stale translation (DESIGN §6 item 4), as the MMU's detector describes it. */
+struct exec_stale {
+	unsigned core, asid;
+	unsigned level;                /* the entry's leaf level: 1 (1G), 2 (2M), 3 (4K) */
+	uint64_t vaddr;                /* the address accessed, or the page (scan) */
+	uint64_t frame;                /* physical base of the page the entry maps */
+	uint64_t recorded_gen;         /* the page's generation at fill */
+	uint64_t current_gen;          /* and now */
+	bool by_walk;                  /* the walk test fired (else the generation test) */
+	bool at_access;                /* a user access used it (else a TLB scan found it) */
+};
+
+/* The front end's MMU; any hook may be NULL (then the ops that need it fail). */
+struct exec_mmu {
+	/*
+	 * A user access of size bytes at vaddr through core's MMU: true and
+	 * *value read (or written), or false and *fault.
+	 */
+	bool (*access)(void *ctx, unsigned core, enum prog_access kind, uint64_t vaddr,
+		       unsigned size, uint64_t *value, struct exec_fault *fault);
+	/* Does core's TLB hold an entry covering vaddr (tagged asid, unless any_asid)? */
+	bool (*tlb_cached)(void *ctx, unsigned core, uint64_t vaddr, bool any_asid,
+			   uint64_t asid);
+	/*
+	 * The first stale translation a user access used since the machine
+	 * started; with scan, else the first stale entry in any TLB now.
+	 * False if there is none.
+	 */
+	bool (*stale)(void *ctx, bool scan, struct exec_stale *out);
+};
+
 struct exec_io {
 	/* Trace and dump text; err: failure reports.  Both required. */
 	void (*out)(void *ctx, const char *s, size_t n);
@@ -47,13 +96,15 @@ struct exec_io {
 	/* Arm an interrupt at the n-th preemption check from now; NULL: unsupported. */
 	void (*preempt_after)(void *ctx, uint64_t n);
 	void *ctx;
+	struct exec_mmu mmu;
 };
 
 struct exec_config {
 	enum exec_check check;
 	bool trace;            /* print every trace line to out */
 	const char *file;      /* program name, for "file:line:" messages */
-	uint64_t caller;       /* the invoking TCB: kmm_bootinfo()->root_tcb */
+	uint64_t caller;       /* the root TCB (kmm_bootinfo()->root_tcb): it runs on
+				  every core at first, and assertions resolve in its CSpace */
 	struct exec_io io;
 };
 
@@ -68,6 +119,7 @@ struct exec {
 	uint64_t steps;        /* ops executed (the current one included) */
 	uint64_t restarts;     /* PREEMPTED results, in total */
 	uint64_t violations;
+	uint64_t thread[PROG_MAX_CORES]; /* the TCB each core's ops run as */
 	char line[EXEC_LINE_MAX];   /* the current op's trace text */
 	struct fmt lf;              /* builds line */
 	char msg[EXEC_LINE_MAX];    /* scratch for messages */
@@ -89,7 +141,10 @@ enum exec_status exec_op(struct exec *x, const struct prog_op *op);
 /* Run every op of a stream in order, stopping at the first failure. */
 enum exec_status exec_stream(struct exec *x, const struct prog_stream *s);
 
-/* End of run: the full invariant check unless checking is off. */
+/*
+ * End of run: the full invariant check, or with checking off only the
+ * stale translations that user accesses used.
+ */
 enum exec_status exec_finish(struct exec *x);
 
 /*
@@ -127,8 +182,26 @@ void exec_slot_name(struct exec *x, struct fmt *f, uint64_t slot_paddr);
 /* The parent slot of slot_paddr in the derivation tree (0: none); false if no memory. */
 bool exec_find_parent(struct exec *x, uint64_t slot_paddr, uint64_t *parent);
 
-/* The assertion ops (exec_assert.c) and `dump` (exec_dump.c). */
+/* The assertion ops (exec_assert.c, exec_assert_vm.c) and `dump` (exec_dump.c). */
 enum exec_status exec_assert(struct exec *x, const struct prog_op *op);
+enum exec_status exec_assert_vm(struct exec *x, const struct prog_op *op);
 enum exec_status exec_dump(struct exec *x, const struct prog_op *op);
+
+/*
+ * `run` (exec_vm.c): make the TCB op->cptr names run on op->core; false
+ * and a report in x->mf if it names no TCB.
+ */
+enum exec_status exec_run_thread(struct exec *x, const struct prog_op *op);
+
+/* A user access (exec_vm.c): its result, as an invocation's. */
+enum exec_status exec_user_access(struct exec *x, const struct prog_op *op,
+				  struct kmm_result *res);
+
+/*
+ * The MMU's stale-translation check (exec_vm.c): with scan, the TLBs as
+ * well as the accesses so far.  On a violation, counts it and leaves the
+ * report in x->mf.
+ */
+enum exec_status exec_check_stale(struct exec *x, const struct prog_op *op, bool scan);
 
 #endif

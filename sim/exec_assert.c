@@ -1,6 +1,7 @@
 /*
  * Assertions about kernel state: `assert CPTR empty`, `assert CPTR
- * key=value ...`, `assert objects TYPE=N` and `assert memory`.  They read
+ * key=value ...`, `assert objects TYPE=N` and `assert memory` (address
+ * spaces: exec_assert_vm.c).  They read
  * the kernel only through kmm_inspect_* (and the kernel window for
  * memory contents) and change nothing.  A false assertion leaves its
  * report in x->mf: "assert 0x10: watermark: expected 4096, got 0".
@@ -49,6 +50,9 @@ static bool cap_field(const struct kmm_cap_info *c, unsigned key, uint64_t *v)
 	case PROG_KEY_GUARD_SIZE: *v = c->guard_size; return true;
 	case PROG_KEY_REVOCABLE: *v = c->revocable; return true;
 	case PROG_KEY_FIRST_BADGED: *v = c->first_badged; return true;
+	case PROG_KEY_MAPPED: *v = c->mapped; return true;
+	case PROG_KEY_ASID: *v = c->map_asid; return true;
+	case PROG_KEY_VADDR: *v = c->map_vaddr; return true;
 	}
 	return false;
 }

@@ -79,6 +79,7 @@ static GHashTable *builtins(const struct kmm_bootinfo *bi)
 	define(t, "root_cnode", KMM_CAP_ROOT_CNODE);
 	define(t, "root_vspace", KMM_CAP_ROOT_VSPACE);
 	define(t, "asid_control", KMM_CAP_ASID_CONTROL);
+	define(t, "root_asid_pool", KMM_CAP_ROOT_ASID_POOL);
 	define(t, "first_free", bi->empty_first);
 	define_table(t, &names_object_types);
 	define_table(t, &names_lookup_kinds);
@@ -121,7 +122,8 @@ static bool expect(struct expander *x, const struct ast_expect *a, struct prog_e
 	e->exact = a->exact;
 	e->ndetail = (uint8_t)a->ndetail;
 	for (unsigned i = 0; i < a->ndetail; i++) {
-		if (!value(x, a->detail[i], SYN_DEC, &e->detail[i]))
+		if (!value(x, a->detail[i], syntax_detail_fmt(a->kind, a->error, i),
+			   &e->detail[i]))
 			return false;
 	}
 	e->check_restarts = a->restarts != NULL;
@@ -199,28 +201,49 @@ static bool expand_invoke(struct expander *x, const struct stmt *s)
 	return emit(x, &op, s);
 }
 
+/* parent=none and tcb=none: the keys that say "no cap" (0: the key has none). */
+static unsigned none_key(const struct kv *kv)
+{
+	if (kv->slot != KV_ASSERT)
+		return 0;
+	return kv->index == PROG_KEY_PARENT ? PROG_KEY_NO_PARENT :
+	       kv->index == PROG_KEY_TCB ? PROG_KEY_NO_TCB : 0;
+}
+
 static bool assert_pair(struct expander *x, const struct kv *kv, struct prog_pair *p)
 {
 	const struct expr *e = kv->vals[0];
+	unsigned none = none_key(kv);
 
 	p->key = kv->index;
-	if (kv->slot == KV_ASSERT && kv->index == PROG_KEY_PARENT &&
-	    e->kind == EX_NAME && !strcmp(e->name, "none")) {
-		p->key = PROG_KEY_NO_PARENT;
+	if (none != 0 && e->kind == EX_NAME && !strcmp(e->name, "none")) {
+		p->key = none;
 		return true;
 	}
 	if (kv->fmt == SYN_BOOL)
 		return bounded(x, e, SYN_BOOL, 0, 1, kv->key, &p->value);
+	if (kv->slot == KV_ASSERT && kv->index == PROG_KEY_CORE)
+		return bounded(x, e, SYN_DEC, 0, x->cores - 1, "core", &p->value);
 	return value(x, e, kv->fmt, &p->value);
+}
+
+/* assert tlb and assert running: core= defaults to the core the op runs on. */
+static void default_core(struct expander *x, struct prog_op *op)
+{
+	for (unsigned i = 0; i < op->npairs; i++) {
+		if (op->pairs[i].key == PROG_KEY_CORE)
+			return;
+	}
+	for (unsigned i = op->npairs; i > 0; i--)
+		op->pairs[i] = op->pairs[i - 1];
+	op->pairs[0] = (struct prog_pair){ PROG_KEY_CORE, x->core };
+	op->npairs++;
 }
 
 static bool expand_assert(struct expander *x, const struct stmt *s)
 {
-	static const uint8_t kinds[] = {
-		[ST_ASSERT_EMPTY] = PROG_ASSERT_EMPTY, [ST_ASSERT_CAP] = PROG_ASSERT_CAP,
-		[ST_ASSERT_OBJECTS] = PROG_ASSERT_OBJECTS, [ST_ASSERT_MEMORY] = PROG_ASSERT_MEMORY,
-	};
-	struct prog_op op = { .kind = kinds[s->kind], .npairs = (uint8_t)s->nkv };
+	struct prog_op op = { .kind = (uint8_t)parse_assert_kind(s->kind),
+			      .npairs = (uint8_t)s->nkv };
 
 	if (s->e != NULL && !value(x, s->e, SYN_HEX, &op.cptr))
 		return false;
@@ -228,6 +251,49 @@ static bool expand_assert(struct expander *x, const struct stmt *s)
 		if (!assert_pair(x, &s->kvs[i], &op.pairs[i]))
 			return false;
 	}
+	if (op.kind == PROG_ASSERT_TLB || op.kind == PROG_ASSERT_RUNNING)
+		default_core(x, &op);
+	return emit(x, &op, s);
+}
+
+/* size=1, 2, 4 or 8 (default 8). */
+static bool access_size(struct expander *x, const struct stmt *s, uint8_t *size)
+{
+	uint64_t v;
+
+	*size = 8;
+	for (unsigned i = 0; i < s->nkv; i++) {
+		const struct expr *e = s->kvs[i].vals[0];
+
+		if (s->kvs[i].slot != KV_SIZE)
+			continue;
+		if (!value(x, e, SYN_DEC, &v))
+			return false;
+		if (v != 1 && v != 2 && v != 4 && v != 8)
+			return eval_error(&x->env, e->pos, "size must be 1, 2, 4 or 8, not %llu",
+					  (unsigned long long)v);
+		*size = (uint8_t)v;
+	}
+	return true;
+}
+
+/* `read VADDR ...` and `write VADDR VALUE ...` */
+static bool expand_access(struct expander *x, const struct stmt *s)
+{
+	struct prog_op op = { .kind = PROG_ACCESS, .access = s->access };
+
+	if (!value(x, s->e, SYN_HEX, &op.vaddr) || !access_size(x, s, &op.size))
+		return false;
+	if (s->value != NULL) {
+		if (!value(x, s->value, SYN_HEX, &op.value))
+			return false;
+		if (op.size < 8 && op.value >> (8 * op.size) != 0)
+			return eval_error(&x->env, s->value->pos, "0x%llx does not fit in %u byte%s",
+					  (unsigned long long)op.value, op.size,
+					  op.size == 1 ? "" : "s");
+	}
+	if (s->expect != NULL && !expect(x, s->expect, &op.expect))
+		return false;
 	return emit(x, &op, s);
 }
 
@@ -297,6 +363,11 @@ static bool expand_stmt(struct expander *x, const struct stmt *s)
 	case ST_DUMP:
 		op.kind = s->kind == ST_CHECK ? PROG_CHECK : PROG_DUMP;
 		return emit(x, &op, s);
+	case ST_RUN:
+		op.kind = PROG_RUN;
+		return value(x, s->e, SYN_HEX, &op.cptr) && emit(x, &op, s);
+	case ST_ACCESS:
+		return expand_access(x, s);
 	case ST_PREEMPT:
 		op.kind = PROG_PREEMPT;
 		return bounded(x, s->e, SYN_DEC, 1, UINT64_MAX, "the preemption check count",

@@ -10,11 +10,13 @@
  */
 #include <string.h>
 
+#include "ast.h"
 #include "sim.h"
 
 struct raw_opts {
 	gboolean trace, quiet, bootinfo;
 	gchar *check, *mem, *seed, *root_bits, *preempt_units, *cores, *scribble, *dot;
+	gchar *tlb_entries;
 };
 
 /* Add kmm-sim's options to ctx, storing into r (glib copies the table). */
@@ -35,6 +37,8 @@ static void add_entries(GOptionContext *ctx, struct raw_opts *r)
 		  "Work units between preemption checks (default 100)", "N" },
 		{ "cores", 0, 0, G_OPTION_ARG_STRING, &r->cores,
 		  "Simulated cores (only 1 for now)", "N" },
+		{ "tlb-entries", 0, 0, G_OPTION_ARG_STRING, &r->tlb_entries,
+		  "TLB entries per core (default 64)", "N" },
 		{ "scribble", 0, 0, G_OPTION_ARG_STRING, &r->scribble,
 		  "Fill all memory with this byte before boot (to prove zeroing)", "BYTE" },
 		{ "dot", 0, 0, G_OPTION_ARG_FILENAME, &r->dot,
@@ -97,7 +101,9 @@ static bool convert(const struct raw_opts *r, struct sim_opts *o)
 	       number("preempt-units", r->preempt_units, 1, G_MAXUINT32, &o->preempt_units,
 		      &o->preempt_units_given) &&
 	       number("cores", r->cores, 1, 64, &o->cores, &o->cores_given) &&
-	       number("scribble", r->scribble, 0, 255, &o->scribble, &o->scribble_given);
+	       number("scribble", r->scribble, 0, 255, &o->scribble, &o->scribble_given) &&
+	       number("tlb-entries", r->tlb_entries, 1, SCN_MAX_TLB_ENTRIES, &o->tlb_entries,
+		      &o->tlb_entries_given);
 }
 
 static void free_raw(struct raw_opts *r)
@@ -110,6 +116,7 @@ static void free_raw(struct raw_opts *r)
 	g_free(r->cores);
 	g_free(r->scribble);
 	g_free(r->dot);
+	g_free(r->tlb_entries);
 }
 
 int main(int argc, char **argv)

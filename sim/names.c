@@ -50,6 +50,18 @@ _Static_assert(sizeof label_names / sizeof label_names[0] == KMM_LABEL_COUNT - 1
 
 static const char *const vm_names[] = { "kernel_only", "read_only", "read_write" };
 
+/* seL4_X86_VMAttributes (reference c.5). */
+static const char *const attr_names[] = {
+	"write_back", "write_through", "cache_disabled", "uncacheable", "write_combining",
+};
+
+static const char *const access_names[] = { "Read", "Write", "Exec" };
+_Static_assert(KMM_ACCESS_READ == 0 && KMM_ACCESS_EXEC == 2, "access names follow the enum");
+
+static const char *const reason_names[] = { "NotPresent", "Protection", "NonCanonical" };
+_Static_assert(KMM_FAULT_NOT_PRESENT == 1 && KMM_FAULT_NON_CANONICAL == 3,
+	       "reason names follow the enum");
+
 #define TABLE(arr, first) { arr, first, sizeof arr / sizeof arr[0] }
 
 const struct name_table names_errors = TABLE(error_names, 0);
@@ -58,6 +70,9 @@ const struct name_table names_object_types = TABLE(object_names, 0);
 const struct name_table names_cap_types = TABLE(cap_names, 0);
 const struct name_table names_labels = TABLE(label_names, 1);
 const struct name_table names_vm_rights = TABLE(vm_names, 1);
+const struct name_table names_vm_attrs = TABLE(attr_names, 0);
+const struct name_table names_access = TABLE(access_names, 0);
+const struct name_table names_fault_reasons = TABLE(reason_names, 1);
 
 const char *names_get(const struct name_table *t, uint64_t v)
 {

@@ -1,7 +1,8 @@
 /*
  * The names of kmm's numbers as the scenario language and the trace
  * spell them: error codes, lookup-failure kinds, object types, cap types,
- * invocation labels, VM rights and rights words.  One table per kind,
+ * invocation labels, VM rights, VM attributes, fault accesses and reasons,
+ * and rights words.  One table per kind,
  * shared by the parser (text -> number) and the trace (number -> text),
  * so the two cannot drift apart.  Freestanding.
  */
@@ -27,6 +28,9 @@ extern const struct name_table names_object_types;  /* enum kmm_object_type */
 extern const struct name_table names_cap_types;     /* enum kmm_cap_type */
 extern const struct name_table names_labels;        /* enum kmm_label, from 1 */
 extern const struct name_table names_vm_rights;     /* enum kmm_vm_rights, from 1 */
+extern const struct name_table names_vm_attrs;      /* x86 VM attributes, from 0 */
+extern const struct name_table names_access;        /* enum kmm_fault_access */
+extern const struct name_table names_fault_reasons; /* enum kmm_fault_reason, from 1 */
 
 /* The name of v, or NULL if the table has none. */
 const char *names_get(const struct name_table *t, uint64_t v);

@@ -135,10 +135,59 @@ static bool parse_invoke(struct parser *p, struct stmt *s)
 		return false;
 	if (p->tok.kind != TOK_ARROW)
 		return true;
-	return parse_advance(p) && parse_expect(p, &s->expect);
+	return parse_advance(p) && parse_expect(p, &s->expect, EXPECT_INVOCATION);
 }
 
-/* `assert CPTR empty`, `assert CPTR k=v ...`, `assert objects ...`, `assert memory CPTR ...` */
+/* Is the token after the current one '='?  (The lexer is a plain value.) */
+static bool next_is_equals(const struct parser *p)
+{
+	struct lexer peek = p->lx;
+	struct token t = lex_next(&peek);
+
+	return t.kind == TOK_PUNCT && t.punct == '=';
+}
+
+/* A write's value: after the address, or as value=; exactly once. */
+static bool write_value(struct parser *p, struct stmt *s)
+{
+	for (unsigned i = 0; i < s->nkv; i++) {
+		if (s->kvs[i].slot != KV_VALUE)
+			continue;
+		if (s->value != NULL)
+			return parse_error(p, s->kvs[i].pos, "the value is given twice");
+		s->value = s->kvs[i].vals[0];
+	}
+	return s->value != NULL ||
+	       parse_error(p, s->pos, "write needs a value: write VADDR VALUE");
+}
+
+/* `read VADDR [size=N] [-> EXPECT]`, `write VADDR VALUE [size=N] [-> EXPECT]` */
+static bool parse_access(struct parser *p, struct stmt *s, const struct token *w)
+{
+	s->access = tok_is(w, "read") ? PROG_ACCESS_READ : PROG_ACCESS_WRITE;
+	if (!parse_expr(p, &s->e))
+		return false;
+	if (s->access == PROG_ACCESS_WRITE &&
+	    !(p->tok.kind == TOK_IDENT && next_is_equals(p)) &&
+	    p->tok.kind != TOK_EOL && p->tok.kind != TOK_EOF && p->tok.kind != TOK_ARROW &&
+	    !parse_expr(p, &s->value))
+		return false;
+	if (!parse_keys(p, s))
+		return false;
+	if (s->access == PROG_ACCESS_WRITE && !write_value(p, s))
+		return false;
+	if (p->tok.kind != TOK_ARROW)
+		return true;
+	return parse_advance(p) &&
+	       parse_expect(p, &s->expect,
+			    s->access == PROG_ACCESS_READ ? EXPECT_READ : EXPECT_WRITE);
+}
+
+/*
+ * `assert CPTR empty`, `assert CPTR k=v ...`, `assert objects ...`,
+ * `assert memory CPTR ...`, `assert pte CPTR ...`, `assert tlb ...`,
+ * `assert running ...`
+ */
 static bool parse_assert(struct parser *p, struct stmt *s)
 {
 	if (tok_is(&p->tok, "objects")) {
@@ -148,8 +197,12 @@ static bool parse_assert(struct parser *p, struct stmt *s)
 		return s->nkv > 0 ||
 		       parse_error(p, tok_pos(&p->tok), "expected TYPE=COUNT, e.g. endpoint=1");
 	}
-	if (tok_is(&p->tok, "memory")) {
-		s->kind = ST_ASSERT_MEMORY;
+	if (tok_is(&p->tok, "tlb") || tok_is(&p->tok, "running")) {
+		s->kind = tok_is(&p->tok, "tlb") ? ST_ASSERT_TLB : ST_ASSERT_RUNNING;
+		return parse_advance(p) && parse_keys(p, s);
+	}
+	if (tok_is(&p->tok, "memory") || tok_is(&p->tok, "pte")) {
+		s->kind = tok_is(&p->tok, "pte") ? ST_ASSERT_PTE : ST_ASSERT_MEMORY;
 		if (!parse_advance(p))
 			return false;
 	}
@@ -169,13 +222,11 @@ static bool parse_assert(struct parser *p, struct stmt *s)
 /* The named invocations and `invoke`; false if word is neither. */
 static bool invocation_word(const struct token *t, uint64_t *label, bool *raw)
 {
+	const struct syntax_op *syn = syntax_for_name(t->text, t->len);
+
 	*raw = tok_is(t, "invoke");
-	if (*raw) {
-		*label = 0;
-		return true;
-	}
-	return names_find(&names_labels, t->text, t->len, label) &&
-	       syntax_for_label(*label) != NULL;
+	*label = syn != NULL ? syn->label : 0;
+	return *raw || syn != NULL;
 }
 
 static bool parse_simple(struct parser *p, struct stmt *s, const struct token *w)
@@ -185,6 +236,8 @@ static bool parse_simple(struct parser *p, struct stmt *s, const struct token *w
 			return parse_error(p, tok_pos(&p->tok), "expected 'after' after preempt");
 		return parse_advance(p) && parse_expr(p, &s->e);
 	}
+	if (tok_is(w, "run"))
+		return parse_expr(p, &s->e);
 	return true;
 }
 
@@ -194,7 +247,8 @@ static const struct {
 } keywords[] = {
 	{ "let", ST_LET }, { "check", ST_CHECK }, { "dump", ST_DUMP },
 	{ "preempt", ST_PREEMPT }, { "repeat", ST_REPEAT }, { "core", ST_CORE },
-	{ "assert", ST_ASSERT_CAP },
+	{ "assert", ST_ASSERT_CAP }, { "run", ST_RUN }, { "read", ST_ACCESS },
+	{ "write", ST_ACCESS },
 };
 
 static bool dispatch(struct parser *p, struct stmt *s, const struct token *w)
@@ -209,6 +263,8 @@ static bool dispatch(struct parser *p, struct stmt *s, const struct token *w)
 		return parse_assert(p, s);
 	case ST_INVOKE:
 		return parse_invoke(p, s);
+	case ST_ACCESS:
+		return parse_access(p, s, w);
 	default:
 		return parse_simple(p, s, w);
 	}

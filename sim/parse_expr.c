@@ -7,8 +7,10 @@
  * has at most PARSE_MAX_EXPR_NODES nodes, so hostile input cannot
  * exhaust the stack here or in the evaluator.
  *
- * EXPECT is `ok`, an error name, or CapFault, each optionally with
- * (d0, d1, ...) detail words, then optionally `restarts=N`.
+ * EXPECT is `ok`, an error name, CapFault, VmFault or NoThread, each
+ * optionally with (d0, d1, ...) detail words, then, for invocations,
+ * optionally `restarts=N`.  A read may expect the value it reads
+ * instead: any expression that does not start with a result name.
  */
 #include <string.h>
 
@@ -150,15 +152,44 @@ static bool result_name(struct parser *p, struct ast_expect *x)
 	return parse_advance(p);
 }
 
-bool parse_expect(struct parser *p, struct ast_expect **out)
+/* Does the current token start a result (as opposed to a value)? */
+static bool at_result_name(const struct parser *p)
+{
+	const struct token *t = &p->tok;
+	uint64_t code;
+	unsigned kind;
+
+	return t->kind == TOK_IDENT &&
+	       (names_find(&names_errors, t->text, t->len, &code) ||
+		trace_result_kind(t->text, t->len, &kind));
+}
+
+/* A read's expected value: VALUE(v), exact. */
+static bool value_expect(struct parser *p, struct ast_expect *x)
+{
+	x->kind = PROG_EXPECT_VALUE;
+	x->exact = true;
+	x->ndetail = 1;
+	return parse_expr(p, &x->detail[0]);
+}
+
+bool parse_expect(struct parser *p, struct ast_expect **out, enum expect_mode mode)
 {
 	struct ast_expect *x = ast_alloc(p->sc, sizeof *x);
 
 	x->pos = tok_pos(&p->tok);
-	if (!result_name(p, x))
+	if (mode == EXPECT_WRITE && !at_result_name(p))
+		return parse_error(p, x->pos, "a write gives ok or a fault (VmFault, NoThread), "
+				   "not a value; got %s", tok_show(&p->tok));
+	if (mode == EXPECT_READ && !at_result_name(p)) {
+		if (!value_expect(p, x))
+			return false;
+	} else if (!result_name(p, x) || (parse_at_punct(p, '(') && !detail_list(p, x))) {
 		return false;
-	if (parse_at_punct(p, '(') && !detail_list(p, x))
-		return false;
+	}
+	if (tok_is(&p->tok, "restarts") && mode != EXPECT_INVOCATION)
+		return parse_error(p, tok_pos(&p->tok), "restarts= is for invocations only: "
+				   "a user access is never preempted");
 	if (tok_is(&p->tok, "restarts")) {
 		if (!parse_advance(p) || !parse_expect_punct(p, '=', "'=' after restarts") ||
 		    !parse_expr(p, &x->restarts))

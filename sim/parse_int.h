@@ -45,8 +45,15 @@ bool parse_expect_punct(struct parser *p, char c, const char *what);
 /* An expression (parse_expr.c). */
 bool parse_expr(struct parser *p, struct expr **out);
 
-/* After `->`: the expected result, and optional restarts=N (parse_expr.c). */
-bool parse_expect(struct parser *p, struct ast_expect **out);
+/* Whose result parse_expect reads. */
+enum expect_mode {
+	EXPECT_INVOCATION,   /* a result, then optionally restarts=N */
+	EXPECT_WRITE,        /* a result */
+	EXPECT_READ          /* a result, or the value read (an expression) */
+};
+
+/* After `->`: the expected result (parse_expr.c). */
+bool parse_expect(struct parser *p, struct ast_expect **out, enum expect_mode mode);
 
 /*
  * key=value pairs up to `->` or the end of the line, for statement s
@@ -54,6 +61,9 @@ bool parse_expect(struct parser *p, struct ast_expect **out);
  * and missing required keys are errors.
  */
 bool parse_keys(struct parser *p, struct stmt *s);
+
+/* The program op kind (enum prog_kind) of an assert statement; 0 for others. */
+unsigned parse_assert_kind(enum stmt_kind kind);
 
 /* The machine statement: keys evaluated on the spot (parse_keys.c). */
 bool parse_machine(struct parser *p, struct srcpos pos);

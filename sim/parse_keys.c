@@ -24,7 +24,7 @@ struct keyinfo {
 };
 
 static const char *const machine_keys[] = {
-	"mem", "root_bits", "preempt_units", "cores", "scribble", "check",
+	"mem", "root_bits", "preempt_units", "cores", "scribble", "check", "tlb",
 };
 
 /* check=every|end|off: the values of enum exec_check. */
@@ -69,16 +69,23 @@ static bool resolve_invoke(const struct stmt *s, const char *key, struct keyinfo
 	return !s->raw && resolve_named(s, key, k);
 }
 
-/* assert keys [*first, *end) of an assert statement. */
-static void assert_keys(const struct stmt *s, unsigned *first, unsigned *end)
+unsigned parse_assert_kind(enum stmt_kind kind)
 {
-	*first = s->kind == ST_ASSERT_MEMORY ? PROG_KEY_OFFSET : 0;
-	*end = s->kind == ST_ASSERT_MEMORY ? PROG_KEY_COUNT : PROG_KEY_NO_PARENT;
+	switch (kind) {
+	case ST_ASSERT_EMPTY: return PROG_ASSERT_EMPTY;
+	case ST_ASSERT_CAP: return PROG_ASSERT_CAP;
+	case ST_ASSERT_OBJECTS: return PROG_ASSERT_OBJECTS;
+	case ST_ASSERT_MEMORY: return PROG_ASSERT_MEMORY;
+	case ST_ASSERT_PTE: return PROG_ASSERT_PTE;
+	case ST_ASSERT_TLB: return PROG_ASSERT_TLB;
+	case ST_ASSERT_RUNNING: return PROG_ASSERT_RUNNING;
+	default: return 0;
+	}
 }
 
 static bool resolve_assert(const struct stmt *s, const char *key, struct keyinfo *k)
 {
-	unsigned first, end;
+	const struct syntax_assert *sa = syntax_assert_for(parse_assert_kind(s->kind));
 	uint64_t type;
 
 	if (s->kind == ST_ASSERT_OBJECTS) {
@@ -87,14 +94,27 @@ static bool resolve_assert(const struct stmt *s, const char *key, struct keyinfo
 		*k = (struct keyinfo){ KV_OBJECTS, (unsigned)type, SYN_DEC };
 		return true;
 	}
-	assert_keys(s, &first, &end);
-	for (unsigned i = first; i < end; i++) {
-		const struct syntax_key *sk = syntax_assert_key(i);
+	for (unsigned i = 0; sa != NULL && i < sa->nkeys; i++) {
+		const struct syntax_key *sk = syntax_assert_key(sa->key[i]);
 
 		if (!strcmp(key, sk->name)) {
-			*k = (struct keyinfo){ KV_ASSERT, i, sk->fmt };
+			*k = (struct keyinfo){ KV_ASSERT, sa->key[i], sk->fmt };
 			return true;
 		}
+	}
+	return false;
+}
+
+/* read and write take size=; a write also value=. */
+static bool resolve_access(const struct stmt *s, const char *key, struct keyinfo *k)
+{
+	if (!strcmp(key, "size")) {
+		*k = (struct keyinfo){ KV_SIZE, 0, SYN_DEC };
+		return true;
+	}
+	if (s->access == PROG_ACCESS_WRITE && !strcmp(key, "value")) {
+		*k = (struct keyinfo){ KV_VALUE, 0, SYN_HEX };
+		return true;
 	}
 	return false;
 }
@@ -110,6 +130,8 @@ static bool resolve(const struct stmt *s, const char *key, struct keyinfo *k)
 		}
 		return false;
 	}
+	if (s->kind == ST_ACCESS)
+		return resolve_access(s, key, k);
 	return s->kind == ST_INVOKE ? resolve_invoke(s, key, k) : resolve_assert(s, key, k);
 }
 
@@ -133,12 +155,13 @@ static char *key_list(const struct stmt *s)
 		g_string_append(g, " label args caps nwords ncaps");
 	} else if (s->kind == ST_ASSERT_OBJECTS) {
 		g_string_append(g, " (cap type names: untyped endpoint cnode ...)");
+	} else if (s->kind == ST_ACCESS) {
+		g_string_append(g, s->access == PROG_ACCESS_WRITE ? " size value" : " size");
 	} else {
-		unsigned first, end;
+		const struct syntax_assert *sa = syntax_assert_for(parse_assert_kind(s->kind));
 
-		assert_keys(s, &first, &end);
-		for (unsigned i = first; i < end; i++)
-			g_string_append_printf(g, " %s", syntax_assert_key(i)->name);
+		for (unsigned i = 0; sa != NULL && i < sa->nkeys; i++)
+			g_string_append_printf(g, " %s", syntax_assert_key(sa->key[i])->name);
 	}
 	return g_string_free(g, FALSE);
 }
@@ -228,20 +251,38 @@ static bool has_key(const struct stmt *s, enum kv_slot_kind slot, unsigned index
 	return false;
 }
 
+/* The keys an assertion requires (assert pte: vaddr; assert tlb: vaddr, cached ...). */
+static bool assert_required(struct parser *p, const struct stmt *s)
+{
+	const struct syntax_assert *sa = syntax_assert_for(parse_assert_kind(s->kind));
+
+	for (unsigned i = 0; sa != NULL && i < sa->nkeys; i++) {
+		if ((sa->required & (1u << i)) && !has_key(s, KV_ASSERT, sa->key[i]))
+			return parse_error(p, s->pos, "%s needs %s=", sa->name,
+					   syntax_assert_key(sa->key[i])->name);
+	}
+	return true;
+}
+
 static bool check_required(struct parser *p, const struct stmt *s)
 {
 	const struct syntax_op *syn;
-	const char *op = names_get(&names_labels, s->label);
 
 	if (s->kind != ST_INVOKE)
-		return true;
+		return assert_required(p, s);
 	if (s->raw)
 		return has_key(s, KV_LABEL, 0) ||
 		       parse_error(p, s->pos, "invoke needs label=NAME or label=NUMBER");
 	syn = syntax_for_label(s->label);
 	for (unsigned i = 0; i < syn->nwords; i++) {
 		if (syn->word[i].required && !has_key(s, KV_WORD, i))
-			return parse_error(p, s->pos, "%s needs %s=", op, syn->word[i].name);
+			return parse_error(p, s->pos, "%s needs %s=", syn->name,
+					   syn->word[i].name);
+	}
+	for (unsigned i = 0; i < syn->ncaps; i++) {
+		if (syn->cap[i].required && !has_key(s, KV_CAP, i))
+			return parse_error(p, s->pos, "%s needs %s=", syn->name,
+					   syn->cap[i].name);
 	}
 	return true;
 }
@@ -254,8 +295,9 @@ bool parse_keys(struct parser *p, struct stmt *s)
 static bool machine_value(struct parser *p, const struct kv *kv, uint64_t v)
 {
 	struct scn_machine *m = &p->sc->machine;
-	static const uint64_t lo[] = { HAL_SIM_MIN_MEM, 8, 1, 1, 0, 0 };
-	static const uint64_t hi[] = { HAL_SIM_MAX_MEM, 24, UINT32_MAX, HAL_SIM_MAX_CORES, 255, 2 };
+	static const uint64_t lo[] = { HAL_SIM_MIN_MEM, 8, 1, 1, 0, 0, 1 };
+	static const uint64_t hi[] = { HAL_SIM_MAX_MEM, 24, UINT32_MAX, HAL_SIM_MAX_CORES, 255, 2,
+				       SCN_MAX_TLB_ENTRIES };
 
 	if (v < lo[kv->index] || v > hi[kv->index])
 		return parse_error(p, kv->vals[0]->pos, "%s must be between %llu and %llu",
@@ -269,6 +311,7 @@ static bool machine_value(struct parser *p, const struct kv *kv, uint64_t v)
 	case 2: m->preempt_units = v; m->has_preempt_units = true; break;
 	case 3: m->cores = v; m->has_cores = true; break;
 	case 4: m->scribble = v; m->has_scribble = true; break;
+	case 6: m->tlb_entries = v; m->has_tlb_entries = true; break;
 	default: m->check = v; m->has_check = true; break;
 	}
 	return true;

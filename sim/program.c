@@ -10,9 +10,11 @@
  *            ([0..2] kind [3..10] error [11..13] ndetail [14] exact
  *            [15] check_restarts), detail[ndetail] if exact,
  *            restarts if check_restarts
- *   ASSERT_EMPTY  cptr
- *   ASSERT_CAP, ASSERT_MEMORY  cptr, then npairs x (key, value)
- *   ASSERT_OBJECTS             npairs x (key, value)
+ *   ACCESS   vaddr, value, ([0..7] access [8..15] size), expect
+ *            header and details as for INVOKE (never restarts)
+ *   ASSERT_EMPTY, RUN          cptr
+ *   ASSERT_CAP, ASSERT_MEMORY, ASSERT_PTE  cptr, then npairs x (key, value)
+ *   ASSERT_OBJECTS, ASSERT_TLB, ASSERT_RUNNING  npairs x (key, value)
  *   PREEMPT  arg
  *
  * The decoder re-checks every count against its limit, so a corrupt
@@ -33,13 +35,25 @@ static uint64_t put(uint64_t v, unsigned shift)
 static bool has_cptr(uint8_t kind)
 {
 	return kind == PROG_INVOKE || kind == PROG_ASSERT_EMPTY ||
-	       kind == PROG_ASSERT_CAP || kind == PROG_ASSERT_MEMORY;
+	       kind == PROG_ASSERT_CAP || kind == PROG_ASSERT_MEMORY ||
+	       kind == PROG_RUN || kind == PROG_ASSERT_PTE;
 }
 
 static bool has_pairs(uint8_t kind)
 {
 	return kind == PROG_ASSERT_CAP || kind == PROG_ASSERT_OBJECTS ||
-	       kind == PROG_ASSERT_MEMORY;
+	       kind == PROG_ASSERT_MEMORY || kind == PROG_ASSERT_PTE ||
+	       kind == PROG_ASSERT_TLB || kind == PROG_ASSERT_RUNNING;
+}
+
+/* The access fields: only on ACCESS, and there a real access of a real size. */
+static bool access_valid(const struct prog_op *op)
+{
+	if (op->kind != PROG_ACCESS)
+		return (op->access | op->size) == 0 && (op->vaddr | op->value) == 0;
+	if (op->access >= PROG_ACCESS_END || op->expect.check_restarts)
+		return false;
+	return op->size == 1 || op->size == 2 || op->size == 4 || op->size == 8;
 }
 
 bool prog_op_valid(const struct prog_op *op)
@@ -58,6 +72,8 @@ bool prog_op_valid(const struct prog_op *op)
 	    (op->nwords | op->ncaps | op->send_words | op->send_caps | op->raw) != 0)
 		return false;
 	if (!has_pairs(op->kind) && op->npairs != 0)
+		return false;
+	if (!access_valid(op))
 		return false;
 	if (e->kind >= PROG_EXPECT_KIND_END || e->error >= KMM_ERROR_COUNT)
 		return false;
@@ -97,6 +113,20 @@ static size_t encode_invoke(const struct prog_op *op, uint64_t *out)
 	return n;
 }
 
+static size_t encode_access(const struct prog_op *op, uint64_t *out)
+{
+	const struct prog_expect *e = &op->expect;
+	size_t n = 0;
+
+	out[n++] = op->vaddr;
+	out[n++] = op->value;
+	out[n++] = put(op->access, 0) | put(op->size, 8);
+	out[n++] = expect_header(e);
+	for (unsigned i = 0; e->exact && i < e->ndetail; i++)
+		out[n++] = e->detail[i];
+	return n;
+}
+
 size_t prog_encode(const struct prog_op *op, uint64_t *out)
 {
 	size_t n = 0;
@@ -104,6 +134,8 @@ size_t prog_encode(const struct prog_op *op, uint64_t *out)
 	out[n++] = header(op);
 	if (op->kind == PROG_INVOKE)
 		return n + encode_invoke(op, out + n);
+	if (op->kind == PROG_ACCESS)
+		return n + encode_access(op, out + n);
 	if (has_cptr(op->kind))
 		out[n++] = op->cptr;
 	if (op->kind == PROG_PREEMPT)
@@ -176,6 +208,25 @@ static bool decode_invoke(struct prog_cursor *c, struct prog_op *op)
 	return !e->check_restarts || take(c, &e->restarts);
 }
 
+static bool decode_access(struct prog_cursor *c, struct prog_op *op)
+{
+	struct prog_expect *e = &op->expect;
+	uint64_t info, h;
+
+	if (!take(c, &op->vaddr) || !take(c, &op->value) || !take(c, &info) ||
+	    info >> 16 != 0 || !take(c, &h))
+		return false;
+	op->access = (uint8_t)get(info, 0, 8);
+	op->size = (uint8_t)get(info, 8, 8);
+	decode_expect_header(h, e);
+	if (!prog_op_valid(op))
+		return false;
+	for (unsigned i = 0; e->exact && i < e->ndetail; i++)
+		if (!take(c, &e->detail[i]))
+			return false;
+	return true;
+}
+
 static bool decode_rest(struct prog_cursor *c, struct prog_op *op)
 {
 	uint64_t key;
@@ -203,9 +254,10 @@ enum prog_status prog_next(struct prog_cursor *c, struct prog_op *op)
 	*op = (struct prog_op){ 0 };
 	take(c, &h);
 	decode_header(h, op);
-	if (!prog_op_valid(op))
-		goto malformed;
-	if (op->kind == PROG_INVOKE ? !decode_invoke(c, op) : !decode_rest(c, op))
+	/* An access's fields follow its header: decode_access checks it all at once. */
+	if (op->kind == PROG_ACCESS ? !decode_access(c, op) :
+	    !prog_op_valid(op) ||
+	    (op->kind == PROG_INVOKE ? !decode_invoke(c, op) : !decode_rest(c, op)))
 		goto malformed;
 	return PROG_OK;
 malformed:

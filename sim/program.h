@@ -7,6 +7,10 @@
  * cptr, message words and extra caps, an optional expected result), an
  * assertion about kernel state, `check`, `dump` or `preempt after N`.
  *
+ * A thread switch (`run`) and a user-mode memory access (`read`,
+ * `write`) are ops too, as are the assertions about page tables, TLBs
+ * and which thread runs.
+ *
  * A program keeps one stream of operations per core.  A stream stores its
  * ops compactly encoded as 64-bit words (an invocation costs its header,
  * label, cptr and the words it sends, ~70 bytes, so a 100 000-op scenario
@@ -26,7 +30,7 @@
 #include <kmm/abi.h>
 
 #define PROG_MAX_CORES 64
-#define PROG_MAX_PAIRS 16
+#define PROG_MAX_PAIRS 24   /* npairs is kept in 5 bits */
 /* Most ops one program may hold after repeats are expanded. */
 #define PROG_MAX_OPS   50000000ull
 /* Most encoded words one op needs (prog_encode writes at most this many). */
@@ -42,10 +46,25 @@ enum prog_kind {
 	PROG_CHECK,             /* run the full invariant check now */
 	PROG_DUMP,              /* print the derivation tree */
 	PROG_PREEMPT,           /* interrupt at the arg-th preemption check from now */
-	PROG_KIND_END
+	PROG_RUN,               /* run the TCB cptr names (root CSpace) on the op's core */
+	PROG_ACCESS,            /* a user access: access, size, vaddr, value (write) */
+	PROG_ASSERT_PTE,        /* pairs[] about the entry for VADDR in the PML4 at cptr */
+	PROG_ASSERT_TLB,        /* pairs[] CORE, VADDR, ASID, CACHED */
+	PROG_ASSERT_RUNNING,    /* pairs[] CORE, TCB (a cptr) or NO_TCB */
+	PROG_KIND_END           /* (the header keeps kinds in 4 bits: at most 16) */
 };
 
-/* PROG_EXPECT_NONE, or 1 + the enum kmm_result_kind expected. */
+/* PROG_ACCESS: what the access does (the values of enum kmm_fault_access). */
+enum prog_access {
+	PROG_ACCESS_READ = 0,
+	PROG_ACCESS_WRITE = 1,
+	PROG_ACCESS_END
+};
+
+/*
+ * PROG_EXPECT_NONE, 1 + the enum kmm_result_kind expected, or VALUE: a
+ * read that succeeds with the value detail[0].
+ */
 enum prog_expect_kind {
 	PROG_EXPECT_NONE = 0,      /* any result is fine */
 	PROG_EXPECT_REPLY,         /* a reply with error code `error` */
@@ -53,7 +72,8 @@ enum prog_expect_kind {
 	PROG_EXPECT_PREEMPTED,     /* (never completes; not written in scenarios) */
 	PROG_EXPECT_VM_FAULT,      /* a user access fault */
 	PROG_EXPECT_NO_THREAD,     /* the caller is not running */
-	PROG_EXPECT_KIND_END
+	PROG_EXPECT_VALUE,         /* a read gives detail[0] (exact, ndetail 1) */
+	PROG_EXPECT_KIND_END       /* (kinds are kept in 3 bits: at most 8) */
 };
 
 struct prog_expect {
@@ -87,6 +107,21 @@ enum prog_key {
 	PROG_KEY_OFFSET,        /* assert memory */
 	PROG_KEY_LEN,
 	PROG_KEY_ZERO,          /* 1: all bytes zero; 0: some byte is not */
+	PROG_KEY_MAPPED,        /* assert cap: records a mapping (pml4: has an ASID) */
+	PROG_KEY_ASID,          /* assert cap: the recorded ASID; assert tlb: the tag */
+	PROG_KEY_VADDR,         /* assert cap: recorded vaddr; pte, tlb: the address */
+	PROG_KEY_PRESENT,       /* assert pte: the fields of the deciding entry */
+	PROG_KEY_LEVEL,
+	PROG_KEY_WRITABLE,
+	PROG_KEY_USER,
+	PROG_KEY_ACCESSED,
+	PROG_KEY_DIRTY,
+	PROG_KEY_LARGE,
+	PROG_KEY_NX,
+	PROG_KEY_CORE,          /* assert tlb, running: which core */
+	PROG_KEY_CACHED,        /* assert tlb: 1: an entry covers vaddr; 0: none */
+	PROG_KEY_TCB,           /* assert running: value: cptr of the TCB */
+	PROG_KEY_NO_TCB,        /* value unused: the core runs no thread */
 	PROG_KEY_COUNT
 };
 
@@ -107,6 +142,10 @@ struct prog_op {
 	uint64_t label;
 	uint64_t cptr;
 	uint64_t arg;           /* PREEMPT: N */
+	uint8_t access;         /* ACCESS: enum prog_access */
+	uint8_t size;           /* ACCESS: 1, 2, 4 or 8 bytes */
+	uint64_t vaddr;         /* ACCESS: the first byte */
+	uint64_t value;         /* ACCESS: what a write stores */
 	uint64_t words[KMM_MSG_MAX_WORDS];
 	uint64_t caps[KMM_MSG_MAX_CAPS];
 	struct prog_expect expect;
@@ -137,8 +176,9 @@ enum prog_status {
 };
 
 /*
- * Is op well formed: kind and counts in range, and no message fields
- * (words, caps) or pairs on kinds that have none?
+ * Is op well formed: kind and counts in range, no message fields (words,
+ * caps), access fields or pairs on kinds that have none, and an access
+ * of size 1, 2, 4 or 8 that expects no restarts?
  */
 bool prog_op_valid(const struct prog_op *op);
 

@@ -88,10 +88,12 @@ char *sim_replay_command(const struct sim_opts *o)
 
 	g_string_append_printf(s, " --seed %llu --mem ", (unsigned long long)o->seed);
 	sim_fmt_size(s, o->mem);
-	g_string_append_printf(s, " --root-bits %llu --preempt-units %llu --cores %llu",
+	g_string_append_printf(s, " --root-bits %llu --preempt-units %llu --cores %llu "
+			       "--tlb-entries %llu",
 			       (unsigned long long)o->root_bits,
 			       (unsigned long long)o->preempt_units,
-			       (unsigned long long)o->cores);
+			       (unsigned long long)o->cores,
+			       (unsigned long long)o->tlb_entries);
 	if (o->scribble_given)
 		g_string_append_printf(s, " --scribble %llu", (unsigned long long)o->scribble);
 	g_string_append_printf(s, " --check=%s %s", checks[o->check], quoted);

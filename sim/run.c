@@ -2,7 +2,8 @@
  * One kmm-sim run: read and parse the scenario, settle the machine
  * (the scenario's machine statement, overridden by flags given on the
  * command line), configure hal_sim and boot the kernel, expand the
- * scenario into a program, execute core 0's ops, write the picture, and
+ * scenario into a program, execute core 0's ops (with hal_sim's MMU
+ * behind user accesses and TLB checks), write the picture, and
  * say PASS or FAIL.  Any failure ends with the replay command; a kernel
  * panic prints the trace tail and the replay command before hal_sim
  * aborts.
@@ -104,6 +105,8 @@ static void settle(struct sim_opts *o, const struct scn_machine *m)
 		o->cores = m->has_cores ? m->cores : 1;
 	if (!o->check_given && m->has_check)
 		o->check = (enum exec_check)m->check;
+	if (!o->tlb_entries_given)
+		o->tlb_entries = m->has_tlb_entries ? m->tlb_entries : HAL_SIM_DEFAULT_TLB_ENTRIES;
 	if (!o->scribble_given && m->has_scribble) {
 		o->scribble = m->scribble;
 		o->scribble_given = true;
@@ -112,7 +115,8 @@ static void settle(struct sim_opts *o, const struct scn_machine *m)
 
 static bool boot(struct run *r)
 {
-	struct hal_sim_config hc = { .mem_bytes = r->o.mem, .cores = (unsigned)r->o.cores };
+	struct hal_sim_config hc = { .mem_bytes = r->o.mem, .cores = (unsigned)r->o.cores,
+				     .tlb_entries = (unsigned)r->o.tlb_entries };
 	struct kmm_boot_config kc = { (uint32_t)r->o.root_bits, (uint32_t)r->o.preempt_units };
 	enum hal_sim_status st;
 
@@ -148,9 +152,10 @@ static void init_exec(struct run *r)
 		.trace = r->o.trace,
 		.file = r->o.file,
 		.caller = kmm_bootinfo()->root_tcb,
-		.io = { write_out, write_err, scratch, preempt_after, r },
+		.io = { write_out, write_err, scratch, preempt_after, r, { 0 } },
 	};
 
+	sim_mmu_hooks(&c.io.mmu);
 	exec_init(&r->x, &c);
 	prng_seed(&r->rng, r->o.seed);
 }

@@ -1,6 +1,7 @@
 /*
  * kmm-sim's hosted pieces: the options main.c parses, the run that
- * boots the simulated machine and executes a scenario (run.c), and the
+ * boots the simulated machine and executes a scenario (run.c, with the
+ * executor's MMU hooks on hal_sim in run_mmu.c), and the
  * reports around it: boot info, sizes and the replay command
  * (report.c), and the Graphviz picture (dot.c).
  */
@@ -32,9 +33,13 @@ struct sim_opts {
 	uint64_t seed;
 	uint64_t mem, root_bits, preempt_units, cores;
 	uint64_t scribble;        /* fill memory with this byte before boot */
+	uint64_t tlb_entries;     /* per core */
 	bool check_given, mem_given, root_bits_given, preempt_units_given, cores_given;
-	bool scribble_given;
+	bool scribble_given, tlb_entries_given;
 };
+
+/* The executor's MMU hooks on hal_sim (run_mmu.c). */
+void sim_mmu_hooks(struct exec_mmu *m);
 
 /* Boot, expand, execute and report the scenario o->file; returns the exit status. */
 enum sim_exit sim_run(const struct sim_opts *o);

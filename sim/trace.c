@@ -1,7 +1,7 @@
 /*
- * Trace formatting (see trace.h).  Op text is driven by the syntax
- * tables, so every key the scenario language accepts prints under the
- * same name and in a form the parser reads back.
+ * Trace formatting (see trace.h).  Op text and result details are driven
+ * by the syntax tables, so every key the scenario language accepts
+ * prints under the same name and in a form the parser reads back.
  */
 #include "names.h"
 #include "syntax.h"
@@ -48,6 +48,18 @@ void trace_value(struct fmt *f, unsigned fmt, uint64_t v)
 		break;
 	case SYN_BOOL:
 		fmt_str(f, v == 0 ? "no" : v == 1 ? "yes" : "?");
+		break;
+	case SYN_ATTR:
+		named(f, &names_vm_attrs, v);
+		break;
+	case SYN_ACCESS:
+		named(f, &names_access, v);
+		break;
+	case SYN_FAULT_REASON:
+		named(f, &names_fault_reasons, v);
+		break;
+	case SYN_LOOKUP:
+		named(f, &names_lookup_kinds, v);
 		break;
 	default:
 		fmt_dec(f, v);
@@ -97,7 +109,7 @@ static void trace_invoke(struct fmt *f, const struct prog_op *op)
 {
 	const struct syntax_op *syn = op->raw ? NULL : syntax_for_label(op->label);
 
-	fmt_str(f, syn != NULL ? names_get(&names_labels, op->label) : "invoke");
+	fmt_str(f, syn != NULL ? syn->name : "invoke");
 	fmt_char(f, ' ');
 	fmt_hex(f, op->cptr);
 	if (syn != NULL)
@@ -121,12 +133,29 @@ static void trace_pairs(struct fmt *f, const struct prog_op *op)
 			named(f, &names_cap_types, p->key);
 			fmt_char(f, '=');
 			fmt_dec(f, p->value);
-		} else if (p->key == PROG_KEY_NO_PARENT) {
-			fmt_str(f, " parent=none");
+		} else if (p->key == PROG_KEY_NO_PARENT || p->key == PROG_KEY_NO_TCB) {
+			fmt_str(f, p->key == PROG_KEY_NO_TCB ? " tcb=none" : " parent=none");
 		} else if (k != NULL) {
 			key_value(f, k->name, k->fmt, p->value);
 		}
 	}
+}
+
+/* "read 0x400000 size=8", "write 0x400000 value=0x2a size=8" */
+static void trace_access(struct fmt *f, const struct prog_op *op)
+{
+	fmt_str(f, op->access == PROG_ACCESS_READ ? "read " : "write ");
+	fmt_hex(f, op->vaddr);
+	if (op->access != PROG_ACCESS_READ)
+		key_value(f, "value", SYN_HEX, op->value);
+	key_value(f, "size", SYN_DEC, op->size);
+}
+
+/* Ops written "WORD CPTR": run, assert CPTR ..., assert memory, assert pte. */
+static void word_cptr(struct fmt *f, const char *word, const struct prog_op *op)
+{
+	fmt_str(f, word);
+	fmt_hex(f, op->cptr);
 }
 
 void trace_op(struct fmt *f, const struct prog_op *op)
@@ -135,6 +164,21 @@ void trace_op(struct fmt *f, const struct prog_op *op)
 	case PROG_INVOKE:
 		trace_invoke(f, op);
 		return;
+	case PROG_RUN:
+		word_cptr(f, "run ", op);
+		return;
+	case PROG_ACCESS:
+		trace_access(f, op);
+		return;
+	case PROG_ASSERT_PTE:
+		word_cptr(f, "assert pte ", op);
+		trace_pairs(f, op);
+		return;
+	case PROG_ASSERT_TLB:
+	case PROG_ASSERT_RUNNING:
+		fmt_str(f, op->kind == PROG_ASSERT_TLB ? "assert tlb" : "assert running");
+		trace_pairs(f, op);
+		return;
 	case PROG_ASSERT_EMPTY:
 		fmt_str(f, "assert ");
 		fmt_hex(f, op->cptr);
@@ -142,8 +186,7 @@ void trace_op(struct fmt *f, const struct prog_op *op)
 		return;
 	case PROG_ASSERT_CAP:
 	case PROG_ASSERT_MEMORY:
-		fmt_str(f, op->kind == PROG_ASSERT_CAP ? "assert " : "assert memory ");
-		fmt_hex(f, op->cptr);
+		word_cptr(f, op->kind == PROG_ASSERT_CAP ? "assert " : "assert memory ", op);
 		trace_pairs(f, op);
 		return;
 	case PROG_ASSERT_OBJECTS:
@@ -164,8 +207,12 @@ void trace_op(struct fmt *f, const struct prog_op *op)
 	fmt_str(f, "?");
 }
 
-/* "(d0, d1, ...)", naming the lookup kind at position kind_at. */
-static void details(struct fmt *f, const uint64_t *d, unsigned n, unsigned kind_at)
+/*
+ * "(d0, d1, ...)" of a result of expectation kind `kind` (enum
+ * prog_expect_kind), each word in its format (syntax_detail_fmt).
+ */
+static void details(struct fmt *f, unsigned kind, unsigned error, const uint64_t *d,
+		    unsigned n)
 {
 	if (n == 0)
 		return;
@@ -173,10 +220,7 @@ static void details(struct fmt *f, const uint64_t *d, unsigned n, unsigned kind_
 	for (unsigned i = 0; i < n; i++) {
 		if (i > 0)
 			fmt_str(f, ", ");
-		if (i == kind_at)
-			named(f, &names_lookup_kinds, d[i]);
-		else
-			fmt_dec(f, d[i]);
+		trace_value(f, syntax_detail_fmt(kind, error, i), d[i]);
 	}
 	fmt_char(f, ')');
 }
@@ -184,7 +228,7 @@ static void details(struct fmt *f, const uint64_t *d, unsigned n, unsigned kind_
 static void error_result(struct fmt *f, uint64_t code, const uint64_t *d, unsigned n)
 {
 	named(f, &names_errors, code);
-	details(f, d, n, code == KMM_FAILED_LOOKUP ? 1 : KMM_RESULT_MAX_DETAIL);
+	details(f, PROG_EXPECT_REPLY, (unsigned)code, d, n);
 }
 
 /* Names of the non-reply result kinds, by enum kmm_result_kind. */
@@ -203,7 +247,7 @@ static void other_result(struct fmt *f, unsigned kind, const uint64_t *d, unsign
 		return;
 	}
 	fmt_str(f, result_names[kind]);
-	details(f, d, n, kind == KMM_RESULT_CAP_FAULT ? 1 : KMM_RESULT_MAX_DETAIL);
+	details(f, kind + 1, 0, d, n);
 }
 
 void trace_result(struct fmt *f, const struct kmm_result *r)
@@ -227,11 +271,22 @@ bool trace_result_kind(const char *s, size_t len, unsigned *kind)
 	return false;
 }
 
+void trace_outcome(struct fmt *f, const struct prog_op *op, const struct kmm_result *r)
+{
+	if (op->kind == PROG_ACCESS && op->access == PROG_ACCESS_READ &&
+	    r->kind == KMM_RESULT_REPLY && r->error == KMM_OK && r->ndetail == 1)
+		fmt_hex(f, r->detail[0]);
+	else
+		trace_result(f, r);
+}
+
 void trace_expect(struct fmt *f, const struct prog_expect *e)
 {
 	unsigned n = e->exact ? e->ndetail : 0;
 
-	if (e->kind == PROG_EXPECT_REPLY)
+	if (e->kind == PROG_EXPECT_VALUE)
+		fmt_hex(f, e->detail[0]);
+	else if (e->kind == PROG_EXPECT_REPLY)
 		error_result(f, e->error, e->detail, n);
 	else
 		other_result(f, e->kind - 1u, e->detail, n);
@@ -245,6 +300,16 @@ static void cap_memory(struct fmt *f, const struct kmm_cap_info *c)
 {
 	key_value(f, "paddr", SYN_HEX, c->paddr);
 	key_value(f, "size_bits", SYN_DEC, c->size_bits);
+}
+
+/* A frame's or table's recorded mapping: "mapped=yes asid=1 vaddr=0x400000". */
+static void cap_mapping(struct fmt *f, const struct kmm_cap_info *c)
+{
+	key_value(f, "mapped", SYN_BOOL, c->mapped);
+	if (c->mapped) {
+		key_value(f, "asid", SYN_DEC, c->map_asid);
+		key_value(f, "vaddr", SYN_HEX, c->map_vaddr);
+	}
 }
 
 static void cap_fields(struct fmt *f, const struct kmm_cap_info *c)
@@ -276,6 +341,18 @@ static void cap_fields(struct fmt *f, const struct kmm_cap_info *c)
 		cap_memory(f, c);
 		key_value(f, "vm_rights", SYN_VM_RIGHTS, c->vm_rights);
 		key_value(f, "device", SYN_BOOL, c->is_device);
+		cap_mapping(f, c);
+		break;
+	case KMM_CAP_TYPE_PAGE_TABLE:
+	case KMM_CAP_TYPE_PAGE_DIRECTORY:
+	case KMM_CAP_TYPE_PDPT:
+		key_value(f, "paddr", SYN_HEX, c->paddr);
+		cap_mapping(f, c);
+		break;
+	case KMM_CAP_TYPE_PML4:
+		key_value(f, "paddr", SYN_HEX, c->paddr);
+		if (c->mapped)
+			key_value(f, "asid", SYN_DEC, c->map_asid);
 		break;
 	case KMM_CAP_TYPE_NULL:
 	case KMM_CAP_TYPE_ASID_CONTROL:

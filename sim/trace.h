@@ -5,9 +5,11 @@
  *
  * where op and keys are spelled exactly as in scenarios (so a trace line
  * minus its step and core is a scenario line), cptrs and addresses are
- * hex, other numbers decimal, and results read `ok`, `DeleteFirst`,
- * `RangeError(1, 256)`, `FailedLookup(1, MissingCapability, 64)`,
- * `CapFault(0, GuardMismatch, 64, 0, 52)` or `preempted`.  The text holds
+ * hex, other numbers decimal, and results read `ok`, `ok(0x4003000)`,
+ * `DeleteFirst`, `RangeError(1, 256)`, `FailedLookup(1,
+ * MissingCapability, 64)`, `CapFault(0, GuardMismatch, 64, 0, 52)`,
+ * `VmFault(0x400000, Read, NotPresent)`, `NoThread`, `preempted`, or for
+ * a read the value read (`0x2a`).  The text holds
  * no pointers and no timings, so the same program and seed give the same
  * bytes on every run and on every HAL.  Freestanding.
  */
@@ -34,7 +36,13 @@ void trace_result(struct fmt *f, const struct kmm_result *r);
  */
 bool trace_result_kind(const char *s, size_t len, unsigned *kind);
 
-/* What an op expects, in the same syntax ("ok", "CapFault(...)" ...). */
+/*
+ * An op's result: as trace_result, except that a read that succeeded
+ * shows the value it read ("0x2a").
+ */
+void trace_outcome(struct fmt *f, const struct prog_op *op, const struct kmm_result *r);
+
+/* What an op expects, in the same syntax ("ok", "CapFault(...)", "0x2a" ...). */
 void trace_expect(struct fmt *f, const struct prog_expect *e);
 
 /* A value printed the way key format fmt (enum syntax_fmt) prints it. */

@@ -2,11 +2,13 @@
  * The program format and the trace text (sim/program.h, sim/trace.h),
  * without the kernel: ops survive encoding and decoding exactly, a
  * truncated or corrupt stream is reported as malformed and never read
- * past its end, and results and ops print in the scenario syntax.
+ * past its end, and results and ops print in the scenario syntax.  And
+ * the executor's report of a stale translation, from a fake MMU.
  */
 #include <check.h>
 #include <string.h>
 
+#include "exec.h"
 #include "program.h"
 #include "syntax.h"
 #include "trace.h"
@@ -51,14 +53,26 @@ static struct prog_op random_op(void)
 			op.expect.detail[i] = next();
 		op.expect.check_restarts = next() & 1;
 		op.expect.restarts = op.expect.check_restarts ? next() : 0;
+	} else if (op.kind == PROG_ACCESS) {
+		op.access = (uint8_t)(next() % PROG_ACCESS_END);
+		op.size = (uint8_t)(1u << (next() % 4));
+		op.vaddr = next();
+		op.value = next();
+		op.expect.kind = (uint8_t)(next() % PROG_EXPECT_KIND_END);
+		op.expect.exact = next() & 1;
+		op.expect.ndetail = op.expect.exact ? (uint8_t)(next() % 6) : 0;
+		for (unsigned i = 0; i < op.expect.ndetail; i++)
+			op.expect.detail[i] = next();
 	} else if (op.kind == PROG_ASSERT_CAP || op.kind == PROG_ASSERT_OBJECTS ||
-		   op.kind == PROG_ASSERT_MEMORY) {
+		   op.kind == PROG_ASSERT_MEMORY || op.kind == PROG_ASSERT_PTE ||
+		   op.kind == PROG_ASSERT_TLB || op.kind == PROG_ASSERT_RUNNING) {
 		op.npairs = (uint8_t)(next() % (PROG_MAX_PAIRS + 1));
 		for (unsigned i = 0; i < op.npairs; i++)
 			op.pairs[i] = (struct prog_pair){ (uint32_t)next(), next() };
 	}
 	if (op.kind == PROG_CHECK || op.kind == PROG_DUMP || op.kind == PROG_PREEMPT ||
-	    op.kind == PROG_ASSERT_OBJECTS)
+	    op.kind == PROG_ASSERT_OBJECTS || op.kind == PROG_ACCESS ||
+	    op.kind == PROG_ASSERT_TLB || op.kind == PROG_ASSERT_RUNNING)
 		op.cptr = 0;
 	return op;
 }
@@ -71,6 +85,10 @@ static void assert_same(const struct prog_op *a, const struct prog_op *b)
 	ck_assert_uint_eq(a->cptr, b->cptr);
 	ck_assert_uint_eq(a->arg, b->arg);
 	ck_assert_uint_eq(a->label, b->label);
+	ck_assert_uint_eq(a->access, b->access);
+	ck_assert_uint_eq(a->size, b->size);
+	ck_assert_uint_eq(a->vaddr, b->vaddr);
+	ck_assert_uint_eq(a->value, b->value);
 	ck_assert_int_eq(a->raw, b->raw);
 	ck_assert_uint_eq(a->send_words, b->send_words);
 	ck_assert_uint_eq(a->send_caps, b->send_caps);
@@ -175,6 +193,12 @@ START_TEST(results_print_in_scenario_syntax)
 	ck_assert_str_eq(result_text(KMM_RESULT_CAP_FAULT, 0, 5, 0, 4, 64, 0, 52),
 			 "CapFault(0, GuardMismatch, 64, 0, 52)");
 	ck_assert_str_eq(result_text(KMM_RESULT_PREEMPTED, 0, 0, 0, 0, 0, 0, 0), "preempted");
+	ck_assert_str_eq(result_text(KMM_RESULT_REPLY, KMM_OK, 1, 0x4003000, 0, 0, 0, 0),
+			 "ok(0x4003000)");
+	ck_assert_str_eq(result_text(KMM_RESULT_VM_FAULT, 0, 3, 0x400000, KMM_ACCESS_WRITE,
+				     KMM_FAULT_PROTECTION, 0, 0),
+			 "VmFault(0x400000, Write, Protection)");
+	ck_assert_str_eq(result_text(KMM_RESULT_NO_THREAD, 0, 0, 0, 0, 0, 0, 0), "NoThread");
 }
 END_TEST
 
@@ -204,6 +228,83 @@ START_TEST(ops_print_in_scenario_syntax)
 	fmt_reset(&f);
 	trace_op(&f, &op);
 	ck_assert_str_eq(buf, "invoke 0x2 label=cnode_mint args=32,64 caps=0x2");
+	memset(&op, 0, sizeof op);
+	op.kind = PROG_ACCESS;
+	op.access = PROG_ACCESS_WRITE;
+	op.size = 8;
+	op.vaddr = 0x400000;
+	op.value = 0x2a;
+	fmt_reset(&f);
+	trace_op(&f, &op);
+	ck_assert_str_eq(buf, "write 0x400000 value=0x2a size=8");
+	memset(&op, 0, sizeof op);
+	op.kind = PROG_INVOKE;
+	op.label = KMM_X86_PAGE_MAP;
+	op.cptr = 0x40;
+	op.nwords = op.send_words = 3;
+	op.ncaps = op.send_caps = 1;
+	memcpy(op.words, (uint64_t[]){ 0x400000, KMM_RIGHT_READ, 1 }, 3 * sizeof(uint64_t));
+	op.caps[0] = 3;
+	fmt_reset(&f);
+	trace_op(&f, &op);
+	ck_assert_str_eq(buf, "x86_page_map 0x40 vaddr=0x400000 rights=R attr=write_through "
+			 "vspace=0x3");
+}
+END_TEST
+
+/* ---- the executor's stale-translation report, with a fake MMU ---- */
+
+static char err_text[4096];
+static size_t err_len;
+static bool stale_scanned;
+
+static void sink(void *ctx, const char *s, size_t n)
+{
+	(void)ctx;
+	if (n > sizeof err_text - 1 - err_len)
+		n = sizeof err_text - 1 - err_len;
+	memcpy(err_text + err_len, s, n);
+	err_len += n;
+	err_text[err_len] = '\0';
+}
+
+static bool fake_stale(void *ctx, bool scan, struct exec_stale *out)
+{
+	bool *have = ctx;
+
+	stale_scanned = scan;
+	*out = (struct exec_stale){ .core = 0, .asid = 1, .level = 3, .vaddr = 0x400000,
+				    .frame = 0x4003000, .recorded_gen = 3, .current_gen = 4,
+				    .at_access = true };
+	return *have;
+}
+
+static enum exec_status finish_with_stale(bool have)
+{
+	static struct exec x;
+	struct exec_config c = { .check = EXEC_CHECK_OFF, .file = "t.kmm" };
+
+	c.io = (struct exec_io){ sink, sink, NULL, NULL, &have, { 0 } };
+	c.io.mmu.stale = fake_stale;
+	err_len = 0;
+	err_text[0] = '\0';
+	exec_init(&x, &c);
+	return exec_finish(&x);
+}
+
+START_TEST(stale_translations_are_violations)
+{
+	ck_assert_int_eq(finish_with_stale(false), EXEC_OK);
+	ck_assert_uint_eq(err_len, 0);
+	ck_assert_int_eq(finish_with_stale(true), EXEC_FAIL_VIOLATION);
+	/* With checking off only the accesses' record counts: no TLB scan. */
+	ck_assert(!stale_scanned);
+	ck_assert_ptr_nonnull(strstr(err_text, "t.kmm: end of run: invariant 4.tlb.stale "
+				     "violated at step 0: core 0 asid 1 vaddr 0x400000 -> frame "
+				     "0x4003000 (4K page): generation 3 at fill, 4 now; the "
+				     "generation test fired"));
+	ck_assert_ptr_nonnull(strstr(err_text, "a user access used it"));
+	ck_assert_ptr_nonnull(strstr(err_text, "last 0 trace lines:"));
 }
 END_TEST
 
@@ -233,6 +334,7 @@ static Suite *suite(void)
 	tcase_add_test(t, results_print_in_scenario_syntax);
 	tcase_add_test(t, ops_print_in_scenario_syntax);
 	tcase_add_test(t, fmt_truncates_safely);
+	tcase_add_test(t, stale_translations_are_violations);
 	suite_add_tcase(s, t);
 	return s;
 }
