@@ -7,6 +7,9 @@
  * distinct objects the object pass left sorted in ia[]) before a single
  * byte of it is read, so a corrupted entry is reported, not followed.
  *
+ * Each PML4 met is marked with its ASID in ic[] (indexed by its first
+ * node), so one named twice is caught.
+ *
  * Then every live ASID's PML4 is walked over its user half (entries
  * 0..255; the upper half belongs to the HAL) through every present
  * level.  A present non-leaf entry must hold exactly a table entry for a
@@ -244,7 +247,8 @@ static bool check_pools_listed(struct ck_state *st)
 	return true;
 }
 
-static bool check_table_entry(struct ck_state *st, unsigned k, uint64_t pool, uint32_t *obj)
+static bool check_asid_table_entry(struct ck_state *st, unsigned k, uint64_t pool,
+				   uint32_t *obj)
 {
 	uint32_t i, end;
 
@@ -321,7 +325,7 @@ static bool check_asids(struct ck_state *st)
 
 		if (!pool)
 			continue;
-		if (!check_table_entry(st, k, pool, &obj))
+		if (!check_asid_table_entry(st, k, pool, &obj))
 			return false;
 		e = table_words(pool);
 		for (j = 0; j < VM_POOL_SIZE; j++)

@@ -234,6 +234,145 @@ struct kmm_result cnode_cancel_badged_sends(uint64_t index, uint64_t depth)
 	return slot_op(KMM_CNODE_CANCEL_BADGED_SENDS, index, depth);
 }
 
+/* ---- virtual memory ------------------------------------------------- */
+
+struct kmm_result page_map(uint64_t frame, uint64_t vspace, uint64_t vaddr, uint64_t rights,
+			   uint64_t attr)
+{
+	uint64_t w[3] = { vaddr, rights, attr };
+
+	return cnode_op(frame, KMM_X86_PAGE_MAP, 3, w, 1, &vspace);
+}
+
+struct kmm_result page_unmap(uint64_t frame)
+{
+	return cnode_op(frame, KMM_X86_PAGE_UNMAP, 0, NULL, 0, NULL);
+}
+
+struct kmm_result page_get_address(uint64_t frame)
+{
+	return cnode_op(frame, KMM_X86_PAGE_GET_ADDRESS, 0, NULL, 0, NULL);
+}
+
+uint64_t kt_table_map_label(uint64_t table)
+{
+	switch (kt_cap(table).type) {
+	case KMM_CAP_TYPE_PDPT:
+		return KMM_X86_PDPT_MAP;
+	case KMM_CAP_TYPE_PAGE_DIRECTORY:
+		return KMM_X86_PAGE_DIRECTORY_MAP;
+	default:
+		return KMM_X86_PAGE_TABLE_MAP;
+	}
+}
+
+uint64_t kt_table_unmap_label(uint64_t table)
+{
+	return kt_table_map_label(table) + 1;
+}
+
+struct kmm_result table_map(uint64_t table, uint64_t vspace, uint64_t vaddr)
+{
+	uint64_t w[2] = { vaddr, 0 };
+
+	return cnode_op(table, kt_table_map_label(table), 2, w, 1, &vspace);
+}
+
+struct kmm_result table_unmap(uint64_t table)
+{
+	return cnode_op(table, kt_table_unmap_label(table), 0, NULL, 0, NULL);
+}
+
+struct kmm_result asid_make_pool(uint64_t ut, uint64_t dest)
+{
+	uint64_t w[2] = { dest, KT_DEPTH }, caps[2] = { ut, KT_ROOT };
+
+	return cnode_op(KMM_CAP_ASID_CONTROL, KMM_X86_ASID_CONTROL_MAKE_POOL, 2, w, 2, caps);
+}
+
+struct kmm_result asid_assign(uint64_t pool, uint64_t pml4)
+{
+	return cnode_op(pool, KMM_X86_ASID_POOL_ASSIGN, 0, NULL, 1, &pml4);
+}
+
+uint64_t kt_make_vspace(uint64_t ut, uint64_t pml4, uint64_t pool)
+{
+	kt_make(ut, KMM_OBJ_PML4, 0, pml4);
+	ck_assert_ok(asid_assign(pool, pml4));
+	ck_assert(kt_cap(pml4).mapped);
+	return kt_cap(pml4).map_asid;
+}
+
+void kt_make_path(uint64_t ut, uint64_t vspace, uint64_t vaddr, uint64_t pdpt, uint64_t pd,
+		  uint64_t pt)
+{
+	const struct {
+		uint64_t slot;
+		enum kmm_object_type type;
+	} level[3] = { { pdpt, KMM_OBJ_PDPT }, { pd, KMM_OBJ_PAGE_DIRECTORY },
+		       { pt, KMM_OBJ_PAGE_TABLE } };
+	unsigned i;
+
+	for (i = 0; i < 3; i++) {
+		if (!level[i].slot)
+			continue;
+		kt_make(ut, level[i].type, 0, level[i].slot);
+		ck_assert_ok(table_map(level[i].slot, vspace, vaddr));
+	}
+}
+
+uint64_t kt_pte(uint64_t vspace, uint64_t vaddr, unsigned *level)
+{
+	uint64_t e = 0;
+	unsigned l = 0;
+
+	ck_assert_msg(kmm_inspect_pte(kt_cap(vspace).paddr, vaddr, &e, &l),
+		      "vaddr %#llx is not a user address", (unsigned long long)vaddr);
+	if (level)
+		*level = l;
+	return e;
+}
+
+void kt_assert_pte(const char *file, int line, uint64_t vspace, uint64_t vaddr, unsigned level,
+		   uint64_t entry)
+{
+	unsigned l;
+	uint64_t e = kt_pte(vspace, vaddr, &l);
+
+	ck_assert_msg(l == level && e == entry,
+		      "%s:%d: entry for %#llx is %#llx at level %u, expected %#llx at level %u",
+		      file, line, (unsigned long long)vaddr, (unsigned long long)e, l,
+		      (unsigned long long)entry, level);
+}
+
+void kt_assert_mapping(const char *file, int line, uint64_t cptr, bool mapped, uint64_t asid,
+		       uint64_t vaddr)
+{
+	struct kmm_cap_info c = kt_cap(cptr);
+
+	if (!mapped)
+		asid = vaddr = 0;
+	ck_assert_msg(c.mapped == mapped && c.map_asid == asid && c.map_vaddr == vaddr,
+		      "%s:%d: cap %llu records mapped %d asid %llu vaddr %#llx, expected %d %llu "
+		      "%#llx", file, line, (unsigned long long)cptr, c.mapped,
+		      (unsigned long long)c.map_asid, (unsigned long long)c.map_vaddr, mapped,
+		      (unsigned long long)asid, (unsigned long long)vaddr);
+}
+
+void kt_assert_tlb_clean(void)
+{
+	struct hal_sim_stale s;
+
+	ck_assert_msg(!hal_sim_stale_violation(&s),
+		      "stale TLB hit: core %u asid %u vaddr %#llx frame %#llx check %d", s.core,
+		      s.asid, (unsigned long long)s.vaddr, (unsigned long long)s.frame,
+		      (int)s.check);
+	ck_assert_msg(hal_sim_tlb_check(&s),
+		      "stale TLB entry: core %u asid %u vaddr %#llx frame %#llx check %d", s.core,
+		      s.asid, (unsigned long long)s.vaddr, (unsigned long long)s.frame,
+		      (int)s.check);
+}
+
 struct kmm_cap_info kt_cap(uint64_t cptr)
 {
 	struct kmm_cap_info info;

@@ -82,6 +82,51 @@ struct kmm_result cnode_cancel_badged_sends(uint64_t index, uint64_t depth);
 struct kmm_result cnode_op(uint64_t node, uint64_t label, unsigned nwords,
 			   const uint64_t *w, unsigned ncaps, const uint64_t *caps);
 
+/* ---- virtual memory (reference c) ------------------------------------ */
+
+#define KT_RW (KMM_RIGHT_READ | KMM_RIGHT_WRITE)
+#define KT_RO KMM_RIGHT_READ
+
+/* X86_Page_Map(vspace, vaddr, rights, attr) on frame cap `frame`. */
+struct kmm_result page_map(uint64_t frame, uint64_t vspace, uint64_t vaddr, uint64_t rights,
+			   uint64_t attr);
+struct kmm_result page_unmap(uint64_t frame);
+/* On success: one detail word, the physical address. */
+struct kmm_result page_get_address(uint64_t frame);
+/* PDPT/PageDirectory/PageTable Map(vspace, vaddr, attr 0): the label fits the cap's type. */
+struct kmm_result table_map(uint64_t table, uint64_t vspace, uint64_t vaddr);
+struct kmm_result table_unmap(uint64_t table);
+/* ASIDControl_MakePool(dest index, depth 64) with untyped `ut`, root the root CNode. */
+struct kmm_result asid_make_pool(uint64_t ut, uint64_t dest);
+struct kmm_result asid_assign(uint64_t pool, uint64_t pml4);
+/* The Map and Unmap labels for a table cap's type. */
+uint64_t kt_table_map_label(uint64_t table);
+uint64_t kt_table_unmap_label(uint64_t table);
+
+/* Retype a PML4 from ut into slot pml4 and assign it an ASID from pool; returns the ASID. */
+uint64_t kt_make_vspace(uint64_t ut, uint64_t pml4, uint64_t pool);
+/*
+ * Retype and map the tables that lead to vaddr in vspace: a PDPT, PD and
+ * PT into slots pdpt, pd, pt (a slot of 0 skips that level, e.g. pt 0
+ * for a 2 MiB page).
+ */
+void kt_make_path(uint64_t ut, uint64_t vspace, uint64_t vaddr, uint64_t pdpt, uint64_t pd,
+		  uint64_t pt);
+/* kmm_inspect_pte on the PML4 that cap `vspace` names; *level may be NULL. */
+uint64_t kt_pte(uint64_t vspace, uint64_t vaddr, unsigned *level);
+/* Assert the entry that decides vaddr in vspace is `entry` at `level`. */
+#define ck_assert_pte(vspace, vaddr, level, entry) \
+	kt_assert_pte(__FILE__, __LINE__, (vspace), (vaddr), (level), (entry))
+void kt_assert_pte(const char *file, int line, uint64_t vspace, uint64_t vaddr, unsigned level,
+		   uint64_t entry);
+/* Assert a frame or table cap's recorded mapping (mapped false: asid, vaddr 0). */
+#define ck_assert_mapping(cptr, mapped, asid, vaddr) \
+	kt_assert_mapping(__FILE__, __LINE__, (cptr), (mapped), (asid), (vaddr))
+void kt_assert_mapping(const char *file, int line, uint64_t cptr, bool mapped, uint64_t asid,
+		       uint64_t vaddr);
+/* Assert no TLB of any core holds a stale translation, and none was hit. */
+void kt_assert_tlb_clean(void);
+
 /* What slot `cptr` of the caller's CSpace holds (fails the test if unresolvable). */
 struct kmm_cap_info kt_cap(uint64_t cptr);
 /* A cptr-addressed slot's kernel pointer, for tests that corrupt state. */

@@ -6,11 +6,15 @@
  * again at teardown.
  *
  * Fixture: UT (64 KiB untyped) at KT_FREE with two endpoints EP, EP2 and
- * a TCB made from it.
+ * a TCB made from it.  The address-space tests add VUT (1 MiB) with a
+ * vspace VS (ASID 2), a PDPT, PD and PT leading to VA, frame FR mapped at
+ * VA and frame FR2 unmapped.
  */
 #include "kmm_test.h"
 #include "checker.h"
+#include "hal.h"
 #include "kernel/cdt.h"
+#include "object/vspace.h"
 
 #define UT    KT_FREE
 #define EP    (KT_FREE + 1)
@@ -344,11 +348,313 @@ START_TEST(junk_in_free_device_memory_is_not_a_violation)
 }
 END_TEST
 
+/* ---- address spaces (3.map.*, 6.asid.*) -------------------------------- */
+
+#define VUT   (KT_FREE + 20)
+#define VS    (KT_FREE + 21)
+#define VPDPT (KT_FREE + 22)
+#define VPD   (KT_FREE + 23)
+#define VPT   (KT_FREE + 24)
+#define FR    (KT_FREE + 25)
+#define FR2   (KT_FREE + 26)
+#define VC    (KT_FREE + 27)
+#define VX    (KT_FREE + 28)
+#define V4K   (KT_FREE + 29)
+#define VPOOL (KT_FREE + 30)
+#define VA    0x400000ull     /* PML4 0, PDPT 0, PD 2, PT 0 */
+
+static uint64_t pa(uint64_t slot)
+{
+	return kt_cap(slot).paddr;
+}
+
+static void make_vm_fixture(void)
+{
+	kt_make_untyped(20, VUT);
+	ck_assert_uint_eq(kt_make_vspace(VUT, VS, KMM_CAP_ROOT_ASID_POOL), 2);
+	kt_make_path(VUT, VS, VA, VPDPT, VPD, VPT);
+	kt_make(VUT, KMM_OBJ_4K_PAGE, 0, FR);
+	kt_make(VUT, KMM_OBJ_4K_PAGE, 0, FR2);
+	ck_assert_ok(page_map(FR, VS, VA, KT_RW, 0));
+}
+
+static struct cap *cap_of(uint64_t cptr)
+{
+	return &slot_of(cptr)->cap;
+}
+
+/* Physical address of the entry for va in the table at level l (0 PML4 .. 3 PT). */
+static uint64_t entry_addr(unsigned l, uint64_t va)
+{
+	uint64_t table[4] = { pa(VS), pa(VPDPT), pa(VPD), pa(VPT) };
+
+	return table[l] + 8 * ((va >> (39 - 9 * l)) & 511);
+}
+
+static uint64_t *pool_entry(uint64_t pool, unsigned i)
+{
+	return (uint64_t *)kt_phys(pa(pool) + 8ull * i);
+}
+
+START_TEST(vm_checker_passes_with_mappings_and_stale_caps)
+{
+	kt_assert_checker_ok(1);
+	/* Stale frame caps: their PT was unmapped (zeroed) and mapped again. */
+	ck_assert_ok(table_unmap(VPT));
+	ck_assert_ok(table_map(VPT, VS, VA));
+	ck_assert(kt_cap(FR).mapped);
+	kt_assert_checker_ok(1);
+	/* A second frame at the stale cap's place: the stale cap is not counted. */
+	ck_assert_ok(page_map(FR2, VS, VA, KT_RO, 0));
+	kt_assert_checker_ok(1);
+	/* Stale table caps: their PML4 is gone; its ASID is reused. */
+	ck_assert_ok(cnode_delete(VS, KT_DEPTH));
+	ck_assert_uint_eq(kt_make_vspace(VUT, VX, KMM_CAP_ROOT_ASID_POOL), 2);
+	kt_assert_checker_ok(1);
+	/* A stale PML4 cap: its pool is gone. */
+	kt_make_untyped(12, V4K);
+	ck_assert_ok(asid_make_pool(V4K, VPOOL));
+	ck_assert_uint_eq(kt_make_vspace(VUT, VC, VPOOL), 512);
+	ck_assert_ok(cnode_delete(VPOOL, KT_DEPTH));
+	kt_assert_checker_ok(1);
+}
+END_TEST
+
+START_TEST(pte_written_without_a_cap_reports_leaf_without_cap)
+{
+	hal_pte_write(entry_addr(3, VA + 4096), pa(FR2) | 0x7);
+	kt_assert_checker_fails(0, "3.map.leaf_without_cap");
+	corrupted();
+}
+END_TEST
+
+START_TEST(frame_cap_cleared_while_its_pte_stays_reports_leaf_without_cap)
+{
+	cap_set_frame_map_type(cap_of(FR), 0);
+	cap_set_frame_asid(cap_of(FR), 0);
+	cap_set_frame_vaddr(cap_of(FR), 0);
+	kt_assert_checker_fails(0, "3.map.leaf_without_cap");
+	corrupted();
+}
+END_TEST
+
+START_TEST(frame_cap_recording_another_vaddr_reports_leaf_without_cap)
+{
+	cap_set_frame_vaddr(cap_of(FR), VA + 4096);
+	kt_assert_checker_fails(0, "3.map.leaf_without_cap");
+	corrupted();
+}
+END_TEST
+
+START_TEST(two_caps_recording_one_mapping_reports_leaf_two_caps)
+{
+	ck_assert_ok(cnode_copy(VC, KT_DEPTH, FR, KT_DEPTH, KMM_RIGHTS_ALL));
+	kt_assert_checker_ok(0);
+	cap_set_frame_map_type(cap_of(VC), 1);
+	cap_set_frame_asid(cap_of(VC), 2);
+	cap_set_frame_vaddr(cap_of(VC), VA);
+	kt_assert_checker_fails(0, "3.map.leaf_two_caps");
+	corrupted();
+}
+END_TEST
+
+START_TEST(leaf_pointing_at_a_non_frame_reports_frame_live)
+{
+	hal_pte_write(entry_addr(3, VA + 4096), pa(VPD) | 0x7);
+	kt_assert_checker_fails(0, "3.map.frame_live");
+	corrupted();
+}
+END_TEST
+
+START_TEST(large_leaf_over_a_4k_frame_reports_frame_live)
+{
+	kt_make_untyped(21, VX);  /* 2 MiB aligned: its first 4K frame is too */
+	kt_make(VX, KMM_OBJ_4K_PAGE, 0, VC);
+	ck_assert_uint_eq(pa(VC) & 0x1fffff, 0);
+	hal_pte_write(entry_addr(2, 0x600000), pa(VC) | 0x87);
+	kt_assert_checker_fails(0, "3.map.frame_live");
+	corrupted();
+}
+END_TEST
+
+START_TEST(leaf_with_global_or_nx_bit_reports_entry_bits)
+{
+	uint64_t e = entry_addr(3, VA), old = *(uint64_t *)kt_phys(e);
+
+	hal_pte_write(e, old | (1ull << 8));
+	kt_assert_checker_fails(0, "3.map.entry_bits");
+	hal_pte_write(e, old | (1ull << 63));
+	kt_assert_checker_fails(0, "3.map.entry_bits");
+	hal_pte_write(e, old | (1ull << 9));
+	kt_assert_checker_fails(0, "3.map.entry_bits");
+	hal_pte_write(e, old | 0x60);  /* Accessed and Dirty are the MMU's */
+	kt_assert_checker_ok(0);
+	corrupted();
+}
+END_TEST
+
+START_TEST(leaf_granting_more_than_its_cap_reports_leaf_rights)
+{
+	cap_set_frame_vm_rights(cap_of(FR), KMM_VM_READ_ONLY);
+	kt_assert_checker_fails(0, "3.map.leaf_rights");
+	cap_set_frame_vm_rights(cap_of(FR), KMM_VM_KERNEL_ONLY);
+	kt_assert_checker_fails(0, "3.map.leaf_rights");
+	hal_pte_write(entry_addr(3, VA), pa(FR) | 0x3);  /* no US: kernel-only is fine */
+	kt_assert_checker_ok(0);
+	corrupted();
+}
+END_TEST
+
+START_TEST(table_entry_pointing_at_a_frame_reports_table_live)
+{
+	hal_pte_write(entry_addr(2, 0x600000), pa(FR2) | 0x7);
+	kt_assert_checker_fails(0, "3.map.table_live");
+	corrupted();
+}
+END_TEST
+
+START_TEST(table_entry_pointing_at_the_wrong_level_reports_table_live)
+{
+	hal_pte_write(entry_addr(1, 0x40000000), pa(VPT) | 0x7);
+	kt_assert_checker_fails(0, "3.map.table_live");
+	corrupted();
+}
+END_TEST
+
+START_TEST(table_entry_without_user_or_write_reports_entry_bits)
+{
+	uint64_t e = entry_addr(2, VA), old = *(uint64_t *)kt_phys(e);
+
+	hal_pte_write(e, old & ~0x4ull);
+	kt_assert_checker_fails(0, "3.map.entry_bits");
+	hal_pte_write(e, old & ~0x2ull);
+	kt_assert_checker_fails(0, "3.map.entry_bits");
+	hal_pte_write(e, old | (1ull << 63));
+	kt_assert_checker_fails(0, "3.map.entry_bits");
+	corrupted();
+}
+END_TEST
+
+START_TEST(ps_in_a_pml4_entry_reports_entry_bits)
+{
+	uint64_t e = entry_addr(0, VA);
+
+	hal_pte_write(e, *(uint64_t *)kt_phys(e) | 0x80);
+	kt_assert_checker_fails(0, "3.map.entry_bits");
+	corrupted();
+}
+END_TEST
+
+START_TEST(table_hooked_in_two_places_reports_table_cap)
+{
+	hal_pte_write(entry_addr(2, 0x600000), pa(VPT) | 0x7);
+	kt_assert_checker_fails(0, "3.map.table_cap");
+	corrupted();
+}
+END_TEST
+
+START_TEST(table_cap_recording_another_place_reports_table_cap)
+{
+	cap_set_table_vaddr(cap_of(VPT), 0x600000);
+	kt_assert_checker_fails(0, "3.map.table_cap");
+	cap_set_table_vaddr(cap_of(VPT), VA);
+	cap_set_table_asid(cap_of(VPT), 3);
+	kt_assert_checker_fails(0, "3.map.table_cap");
+	cap_set_table_asid(cap_of(VPT), 2);
+	cap_set_table_mapped(cap_of(VPT), 0);
+	kt_assert_checker_fails(0, "3.map.cap_fields");
+	corrupted();
+}
+END_TEST
+
+START_TEST(inconsistent_mapping_fields_report_cap_fields)
+{
+	cap_set_frame_asid(cap_of(FR2), 5);  /* unmapped, with an ASID */
+	kt_assert_checker_fails(0, "3.map.cap_fields");
+	cap_set_frame_asid(cap_of(FR2), 0);
+	cap_set_frame_map_type(cap_of(FR2), 2);  /* IOSpace: kmm never makes one */
+	kt_assert_checker_fails(0, "3.map.cap_fields");
+	cap_set_frame_map_type(cap_of(FR2), 0);
+	kt_assert_checker_ok(0);
+	cap_set_frame_asid(cap_of(FR), 0);  /* mapped with ASID 0 */
+	kt_assert_checker_fails(0, "3.map.cap_fields");
+	corrupted();
+}
+END_TEST
+
+START_TEST(pool_entry_naming_a_non_pml4_reports_entry_live)
+{
+	*pool_entry(KMM_CAP_ROOT_ASID_POOL, 5) = pa(VPT);
+	kt_assert_checker_fails(0, "6.asid.entry_live");
+	*pool_entry(KMM_CAP_ROOT_ASID_POOL, 5) = pa(VS) + 4096 * 100;
+	kt_assert_checker_fails(0, "6.asid.entry_live");
+	corrupted();
+}
+END_TEST
+
+START_TEST(two_pool_entries_naming_one_pml4_report_pml4_twice)
+{
+	*pool_entry(KMM_CAP_ROOT_ASID_POOL, 7) = pa(VS);
+	kt_assert_checker_fails(0, "6.asid.pml4_twice");
+	corrupted();
+}
+END_TEST
+
+START_TEST(pool_entry_naming_a_pml4_whose_caps_disagree_reports_entry_cap)
+{
+	kt_make(VUT, KMM_OBJ_PML4, 0, VX);
+	*pool_entry(KMM_CAP_ROOT_ASID_POOL, 9) = pa(VX);
+	kt_assert_checker_fails(0, "6.asid.entry_cap");
+	corrupted();
+}
+END_TEST
+
+START_TEST(asid_zero_assigned_reports_zero_assigned)
+{
+	*pool_entry(KMM_CAP_ROOT_ASID_POOL, 0) = pa(VS);
+	kt_assert_checker_fails(0, "6.asid.zero_assigned");
+	corrupted();
+}
+END_TEST
+
+START_TEST(asid_table_naming_a_non_pool_reports_table_entry_live)
+{
+	asid_table_set(3, pa(VPT));
+	kt_assert_checker_fails(0, "6.asid.table_entry_live");
+	asid_table_set(3, 0);
+	kt_assert_checker_ok(0);
+}
+END_TEST
+
+START_TEST(pool_missing_from_the_asid_table_reports_pool_in_table)
+{
+	uint64_t root_pool = kmm_inspect_asid_pool(0);
+
+	asid_table_set(0, 0);
+	kt_assert_checker_fails(0, "6.asid.pool_in_table");
+	asid_table_set(0, root_pool);
+	cap_set_asid_pool_base(cap_of(KMM_CAP_ROOT_ASID_POOL), 512);
+	kt_assert_checker_fails(0, "6.asid.pool_in_table");
+	corrupted();
+}
+END_TEST
+
+START_TEST(pool_in_the_wrong_table_entry_reports_pool_base)
+{
+	/* The root pool, whose cap says base 512, sits in entries 0 and 1. */
+	asid_table_set(1, kmm_inspect_asid_pool(0));
+	cap_set_asid_pool_base(cap_of(KMM_CAP_ROOT_ASID_POOL), 512);
+	kt_assert_checker_fails(0, "6.asid.pool_base");
+	corrupted();
+}
+END_TEST
+
 static Suite *checker_suite(void)
 {
 	Suite *s = suite_create("checker");
 	TCase *ok = kt_tcase("passes"), *obj = kt_tcase("objects");
 	TCase *mdb = kt_tcase("derivation"), *acc = kt_tcase("accounting");
+	TCase *vm = kt_tcase("mappings"), *asid = kt_tcase("asids");
 
 	tcase_add_checked_fixture(ok, make_fixture, NULL);
 	tcase_add_test(ok, checker_passes_after_boot_and_after_operations);
@@ -388,6 +694,37 @@ static Suite *checker_suite(void)
 	tcase_add_test(acc, junk_above_watermark_reports_zero_above_watermark_only_when_full);
 	tcase_add_test(acc, junk_in_free_device_memory_is_not_a_violation);
 	suite_add_tcase(s, acc);
+
+	tcase_add_checked_fixture(vm, make_fixture, NULL);
+	tcase_add_checked_fixture(vm, make_vm_fixture, NULL);
+	tcase_add_test(vm, vm_checker_passes_with_mappings_and_stale_caps);
+	tcase_add_test(vm, pte_written_without_a_cap_reports_leaf_without_cap);
+	tcase_add_test(vm, frame_cap_cleared_while_its_pte_stays_reports_leaf_without_cap);
+	tcase_add_test(vm, frame_cap_recording_another_vaddr_reports_leaf_without_cap);
+	tcase_add_test(vm, two_caps_recording_one_mapping_reports_leaf_two_caps);
+	tcase_add_test(vm, leaf_pointing_at_a_non_frame_reports_frame_live);
+	tcase_add_test(vm, large_leaf_over_a_4k_frame_reports_frame_live);
+	tcase_add_test(vm, leaf_with_global_or_nx_bit_reports_entry_bits);
+	tcase_add_test(vm, leaf_granting_more_than_its_cap_reports_leaf_rights);
+	tcase_add_test(vm, table_entry_pointing_at_a_frame_reports_table_live);
+	tcase_add_test(vm, table_entry_pointing_at_the_wrong_level_reports_table_live);
+	tcase_add_test(vm, table_entry_without_user_or_write_reports_entry_bits);
+	tcase_add_test(vm, ps_in_a_pml4_entry_reports_entry_bits);
+	tcase_add_test(vm, table_hooked_in_two_places_reports_table_cap);
+	tcase_add_test(vm, table_cap_recording_another_place_reports_table_cap);
+	tcase_add_test(vm, inconsistent_mapping_fields_report_cap_fields);
+	tcase_add_test(asid, pool_entry_naming_a_non_pml4_reports_entry_live);
+	tcase_add_test(asid, two_pool_entries_naming_one_pml4_report_pml4_twice);
+	tcase_add_test(asid, pool_entry_naming_a_pml4_whose_caps_disagree_reports_entry_cap);
+	tcase_add_test(asid, asid_zero_assigned_reports_zero_assigned);
+	tcase_add_test(asid, asid_table_naming_a_non_pool_reports_table_entry_live);
+	tcase_add_test(asid, pool_missing_from_the_asid_table_reports_pool_in_table);
+	tcase_add_test(asid, pool_in_the_wrong_table_entry_reports_pool_base);
+	suite_add_tcase(s, vm);
+
+	tcase_add_checked_fixture(asid, make_fixture, NULL);
+	tcase_add_checked_fixture(asid, make_vm_fixture, NULL);
+	suite_add_tcase(s, asid);
 	return s;
 }
 

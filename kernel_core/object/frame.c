@@ -8,9 +8,11 @@
  * attributes in place.
  *
  * Invariants (the checker's "3.*"):
- *  (1) a frame cap that records (asid, vaddr) and whose ASID resolves has
- *      a present leaf entry there that points at its frame;
- *  (2) every present user leaf entry is recorded by exactly one frame cap;
+ *  (1) a frame cap records at most one mapping; it may be stale (its
+ *      ASID dead or its path unhooked: reference c.7), and every use
+ *      re-walks and checks the entry still maps its frame;
+ *  (2) every present user leaf entry is recorded by exactly one frame cap
+ *      (mapping forgets the record of any stale copy at the same place);
  *  (3) every change that removes or weakens a translation is followed by
  *      a TLB invalidation of that page in that ASID.
  *
@@ -24,8 +26,28 @@
 #include "invocations.h"
 #include "objecttype.h"
 #include "vspace.h"
+#include "../kernel/cdt.h"
 
 #define MAP_TYPE_VSPACE 1
+
+static bool records(const struct cap *c, uint64_t asid, uint64_t vaddr)
+{
+	return cap_frame_map_type(c) == MAP_TYPE_VSPACE && cap_frame_asid(c) == asid &&
+	       cap_frame_vaddr(c) == vaddr;
+}
+
+static bool same_mapping(const struct cap *a, const struct cap *b)
+{
+	return cap_frame_map_type(b) == MAP_TYPE_VSPACE &&
+	       records(a, cap_frame_asid(b), cap_frame_vaddr(b));
+}
+
+static void forget(struct cap *c)
+{
+	cap_set_frame_map_type(c, 0);
+	cap_set_frame_asid(c, 0);
+	cap_set_frame_vaddr(c, 0);
+}
 
 static enum pt_level frame_level(const struct cap *c)
 {
@@ -44,6 +66,32 @@ static uint64_t frame_bytes(const struct cap *c)
 	return bit(frame_size_bits((enum frame_size)cap_frame_size(c)));
 }
 
+/* Is e a present leaf entry, of this cap's size, that maps its frame? */
+static bool maps_frame(uint64_t e, const struct cap *c)
+{
+	enum pt_level l = frame_level(c);
+
+	return pte_present(e) && (l == LVL_PT || pte_is_large(e, l)) &&
+	       pte_leaf_addr(e, l) == cap_frame_paddr(c);
+}
+
+/*
+ * Another cap to the same frame that records the same mapping: caps to
+ * one object are contiguous in the derivation list, so look both ways.
+ */
+static bool copy_records_mapping(const struct slot *s)
+{
+	const struct slot *o;
+
+	for (o = mdb_prev(s); o && cdt_same_object(&o->cap, &s->cap); o = mdb_prev(o))
+		if (same_mapping(&o->cap, &s->cap))
+			return true;
+	for (o = mdb_next(s); o && cdt_same_object(&s->cap, &o->cap); o = mdb_next(o))
+		if (same_mapping(&o->cap, &s->cap))
+			return true;
+	return false;
+}
+
 /*
  * Remove the cap's own mapping, if its ASID still resolves and the entry
  * still points at this frame (a stale cap can never remove someone
@@ -59,16 +107,12 @@ void frame_unmap(struct cap *c)
 	pml4 = vspace_for_asid(cap_frame_asid(c));
 	if (pml4) {
 		entry = vspace_lookup_entry(pml4, cap_frame_vaddr(c), frame_level(c), &bits_left);
-		if (entry && pte_present(pte_read(entry)) &&
-		    pte_addr(pte_read(entry)) == cap_frame_paddr(c) &&
-		    (frame_level(c) == LVL_PT || pte_is_large(pte_read(entry), frame_level(c)))) {
+		if (entry && maps_frame(pte_read(entry), c)) {
 			hal_pte_write(entry, 0);
 			hal_tlb_invalidate_page((unsigned)cap_frame_asid(c), cap_frame_vaddr(c));
 		}
 	}
-	cap_set_frame_map_type(c, 0);
-	cap_set_frame_asid(c, 0);
-	cap_set_frame_vaddr(c, 0);
+	forget(c);
 }
 
 struct page_map {
@@ -94,23 +138,27 @@ static enum kmm_error decode_mapped_state(const struct cap *f, uint64_t asid, ui
 	return KMM_OK;
 }
 
-/* Step 7 of c.5: the entry must be reachable and free (or this cap's own). */
-static enum kmm_error decode_entry(const struct cap *f, uint64_t pml4, struct page_map *pm,
+/*
+ * Step 7 of c.5: the entry must be reachable and free, or be this cap's
+ * own (a remap).  A stale cap may record a place that a copy of it has
+ * mapped since: that entry belongs to the copy, so it is DeleteFirst.
+ */
+static enum kmm_error decode_entry(const struct slot *fs, uint64_t pml4, struct page_map *pm,
 				   struct kerr *e)
 {
-	enum pt_level l = frame_level(f);
+	const struct cap *f = &fs->cap;
 	unsigned bits_left;
 	uint64_t old;
 
-	pm->entry = vspace_lookup_entry(pml4, pm->vaddr, l, &bits_left);
+	pm->entry = vspace_lookup_entry(pml4, pm->vaddr, frame_level(f), &bits_left);
 	if (!pm->entry)
 		return vspace_missing_level(e, bits_left);
 	old = pte_read(pm->entry);
 	if (!pte_present(old))
 		return KMM_OK;
-	if (cap_frame_map_type(f) == MAP_TYPE_VSPACE && pte_addr(old) == cap_frame_paddr(f) &&
-	    (l == LVL_PT || pte_is_large(old, l)))
-		return KMM_OK;  /* remap of this cap's own entry */
+	if (cap_frame_map_type(f) == MAP_TYPE_VSPACE && maps_frame(old, f) &&
+	    !copy_records_mapping(fs))
+		return KMM_OK;
 	return kerr_plain(e, KMM_DELETE_FIRST);
 }
 
@@ -138,7 +186,7 @@ static enum kmm_error decode_map(const struct invocation *inv, struct page_map *
 		return err;
 	if (!is_aligned(pm->vaddr, frame_size_bits((enum frame_size)cap_frame_size(f))))
 		return kerr_plain(e, KMM_ALIGNMENT_ERROR);
-	if ((err = decode_entry(f, pml4, pm, e)))
+	if ((err = decode_entry(inv->slot, pml4, pm, e)))
 		return err;
 	pm->frame = inv->slot;
 	pm->pte = pte_frame(cap_frame_paddr(f), cap_frame_vm_rights(&masked), m->words[2],
@@ -146,11 +194,30 @@ static enum kmm_error decode_map(const struct invocation *inv, struct page_map *
 	return KMM_OK;
 }
 
+/*
+ * A copy of this frame that still records (asid, vaddr) is stale (the
+ * entry was empty).  Forget its record: in seL4 its later Unmap would find
+ * this new entry mapping its own frame there and clear it.
+ */
+static void forget_stale_copies(struct slot *fs, uint64_t asid, uint64_t vaddr)
+{
+	struct slot *o;
+
+	for (o = mdb_prev(fs); o && cdt_same_object(&o->cap, &fs->cap); o = mdb_prev(o))
+		if (records(&o->cap, asid, vaddr))
+			forget(&o->cap);
+	for (o = mdb_next(fs); o && cdt_same_object(&fs->cap, &o->cap); o = mdb_next(o))
+		if (records(&o->cap, asid, vaddr))
+			forget(&o->cap);
+}
+
 static void invoke_map(const struct page_map *pm)
 {
 	struct cap *f = &pm->frame->cap;
 	bool remap = pte_present(pte_read(pm->entry));
 
+	if (!remap)
+		forget_stale_copies(pm->frame, pm->asid, pm->vaddr);
 	hal_pte_write(pm->entry, pm->pte);
 	cap_set_frame_map_type(f, MAP_TYPE_VSPACE);
 	cap_set_frame_asid(f, pm->asid);

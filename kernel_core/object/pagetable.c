@@ -80,19 +80,26 @@ void table_finalise(struct cap *c)
 	forget_mapping(c);
 }
 
-/* Unmap: unhook, flush, and zero the table entry by entry. */
+/*
+ * Unmap: unhook and flush if still hooked, then zero the table entry by
+ * entry whenever the cap says mapped, as seL4 does: a table unhooked by
+ * its parent's deletion must not carry its old entries into its next
+ * mapping.
+ */
 static void table_unmap(struct cap *c)
 {
 	uint64_t entry = hooked_entry(c);
 	uint64_t i;
 
+	if (!cap_table_mapped(c))
+		return;
 	if (entry) {
 		hal_pte_write(entry, 0);
 		flush_table(c);
-		for (i = 0; i < PT_ENTRIES; i++)
-			if (pte_read(cap_table_paddr(c) + 8 * i))
-				hal_pte_write(cap_table_paddr(c) + 8 * i, 0);
 	}
+	for (i = 0; i < PT_ENTRIES; i++)
+		if (pte_read(cap_table_paddr(c) + 8 * i))
+			hal_pte_write(cap_table_paddr(c) + 8 * i, 0);
 	forget_mapping(c);
 }
 

@@ -56,6 +56,15 @@ static inline uint64_t pte_addr(uint64_t e)
 	return e & PTE_ADDR_MASK;
 }
 
+/*
+ * The frame a leaf entry at level l maps.  In 2 MiB and 1 GiB entries bit
+ * 12 is PAT, not address, so the address is masked to the page size.
+ */
+static inline uint64_t pte_leaf_addr(uint64_t e, enum pt_level l)
+{
+	return pte_addr(e) & ~mask_bits(39 - 9 * (unsigned)l);
+}
+
 /* A present entry above level PT that maps a page rather than a table. */
 static inline bool pte_is_large(uint64_t e, enum pt_level l)
 {
