@@ -42,27 +42,21 @@ static void sort_and_merge_ram(struct ck_state *st)
 	st->nram = out;
 }
 
-/* Collect the memory that may hold slots, from boot info and the root TCB. */
+/*
+ * Collect the memory that may hold slots: the RAM of the boot memory map,
+ * which covers the untypeds and the objects boot carved for the root task
+ * (its CNode, TCB, PML4, ASID pool and the list sentinel) alike.
+ */
 void checker_ram_init(struct ck_state *st)
 {
-	const struct kmm_bootinfo *bi = kmm_bootinfo();
-	const struct slot *ctable;
+	uint64_t base, end;
+	bool device;
 	unsigned i;
 
 	st->nram = 0;
-	for (i = 0; bi && i < bi->untyped_count && i < KMM_MAX_BOOT_UNTYPED; i++)
-		if (!bi->untyped[i].is_device && bi->untyped[i].size_bits < 64)
-			add_ram(st, bi->untyped[i].paddr, 1ull << bi->untyped[i].size_bits);
-	if (bi && bi->root_tcb) {
-		add_ram(st, bi->root_tcb, 1ull << KMM_TCB_BITS);
-		ctable = slot_at(bi->root_tcb);
-		if (cap_type(&ctable->cap) == KMM_CAP_TYPE_CNODE &&
-		    cap_cnode_radix(&ctable->cap) < 43)
-			add_ram(st, cap_cnode_paddr(&ctable->cap),
-				1ull << (KMM_SLOT_BITS + cap_cnode_radix(&ctable->cap)));
-	}
-	if (st->sentinel)
-		add_ram(st, slot_paddr(st->sentinel), sizeof(struct slot));
+	for (i = 0; kmm_inspect_region(i, &base, &end, &device); i++)
+		if (!device)
+			add_ram(st, base, end - base);
 	sort_and_merge_ram(st);
 }
 

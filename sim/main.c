@@ -2,6 +2,7 @@
  * kmm-sim: run a scenario against kernel_core on the simulated machine.
  *
  *   kmm-sim [options] FILE.kmm
+ *   kmm-sim [options] --replay FUZZ-INPUT [--emit-scenario OUT.kmm]
  *
  * This file only reads the command line (GOptionContext) into struct
  * sim_opts; run.c does the rest.  Exit status: 0 when every expectation,
@@ -16,7 +17,8 @@
 struct raw_opts {
 	gboolean trace, quiet, bootinfo;
 	gchar *check, *mem, *seed, *root_bits, *preempt_units, *cores, *scribble, *dot;
-	gchar *tlb_entries;
+	gchar *emit_program;
+	gchar *tlb_entries, *replay, *emit;
 };
 
 /* Add kmm-sim's options to ctx, storing into r (glib copies the table). */
@@ -43,8 +45,16 @@ static void add_entries(GOptionContext *ctx, struct raw_opts *r)
 		  "Fill all memory with this byte before boot (to prove zeroing)", "BYTE" },
 		{ "dot", 0, 0, G_OPTION_ARG_FILENAME, &r->dot,
 		  "Write the derivation tree and untyped layouts as Graphviz DOT", "FILE" },
+		{ "emit-program", 0, 0, G_OPTION_ARG_FILENAME, &r->emit_program,
+		  "Write the expanded program and machine as a blob for the x86 image",
+		  "FILE" },
 		{ "bootinfo", 0, 0, G_OPTION_ARG_NONE, &r->bootinfo,
 		  "Print the boot info (the untyped caps)", NULL },
+		{ "replay", 0, 0, G_OPTION_ARG_FILENAME, &r->replay,
+		  "Run a fuzz input (fuzz/decode.h) with the full trace, instead of a scenario",
+		  "FILE" },
+		{ "emit-scenario", 0, 0, G_OPTION_ARG_FILENAME, &r->emit,
+		  "With --replay: write the decoded program as a scenario", "OUT.kmm" },
 		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &r->quiet,
 		  "Print nothing when the scenario passes", NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
@@ -93,6 +103,7 @@ static bool convert(const struct raw_opts *r, struct sim_opts *o)
 	o->quiet = r->quiet;
 	o->bootinfo = r->bootinfo;
 	o->dot = r->dot;
+	o->emit_program = r->emit_program;
 	o->seed = 1;
 	return check_mode(r->check, o) &&
 	       number("mem", r->mem, 1, G_MAXUINT64, &o->mem, &o->mem_given) &&
@@ -116,7 +127,10 @@ static void free_raw(struct raw_opts *r)
 	g_free(r->cores);
 	g_free(r->scribble);
 	g_free(r->dot);
+	g_free(r->emit_program);
 	g_free(r->tlb_entries);
+	g_free(r->replay);
+	g_free(r->emit);
 }
 
 int main(int argc, char **argv)
@@ -134,10 +148,15 @@ int main(int argc, char **argv)
 	if (!g_option_context_parse(ctx, &argc, &argv, &e)) {
 		fprintf(stderr, "kmm-sim: %s\n", e->message);
 		g_error_free(e);
-	} else if (argc != 2) {
-		fprintf(stderr, "kmm-sim: expected one scenario file (try --help)\n");
+	} else if (argc != (raw.replay != NULL ? 1 : 2)) {
+		fprintf(stderr, "kmm-sim: expected one scenario file or --replay FILE (try --help)\n");
+	} else if (raw.emit != NULL && raw.replay == NULL) {
+		fprintf(stderr, "kmm-sim: --emit-scenario needs --replay\n");
 	} else if (convert(&raw, &o)) {
-		o.file = argv[1];
+		o.file = raw.replay != NULL ? raw.replay : argv[1];
+		o.replay = raw.replay != NULL;
+		o.emit = raw.emit;
+		o.trace = o.trace || (o.replay && !o.quiet);
 		status = sim_run(&o);
 	}
 	free_raw(&raw);

@@ -246,7 +246,7 @@ static bool decode_rest(struct prog_cursor *c, struct prog_op *op)
 
 enum prog_status prog_next(struct prog_cursor *c, struct prog_op *op)
 {
-	uint64_t h;
+	uint64_t h = 0;  /* (take cannot fail here; some compilers cannot tell) */
 	size_t start = c->pos;
 
 	if (c->pos >= c->stream->len)

@@ -202,6 +202,24 @@ static void write_dot(const struct run *r)
 	}
 }
 
+/* --replay: boot the fuzzer's machine, decode the input, write the scenario if asked. */
+static enum sim_exit prepare_replay(struct run *r, struct progbuf *pb)
+{
+	struct scn_machine none = { 0 };
+
+	sim_replay_defaults(&r->o);
+	settle(&r->o, &none);
+	if (!boot(r))
+		return SIM_EXIT_USAGE;
+	if (r->o.bootinfo)
+		sim_print_bootinfo(stdout, kmm_bootinfo());
+	if (!sim_replay_decode(r->o.file, kmm_bootinfo(), pb, &r->o.seed))
+		return SIM_EXIT_USAGE;
+	if (r->o.emit != NULL && !sim_emit_scenario(r->o.emit, &r->o, progbuf_prog(pb)))
+		return SIM_EXIT_USAGE;
+	return SIM_EXIT_PASS;
+}
+
 /* Parse, boot and expand; each failure prints its message and returns SIM_EXIT_USAGE. */
 static enum sim_exit prepare(struct run *r, struct scenario **sc, struct progbuf *pb)
 {
@@ -220,7 +238,9 @@ static enum sim_exit prepare(struct run *r, struct scenario **sc, struct progbuf
 		return SIM_EXIT_USAGE;
 	if (r->o.bootinfo)
 		sim_print_bootinfo(stdout, kmm_bootinfo());
-	if (scenario_expand(*sc, kmm_bootinfo(), (unsigned)r->o.cores, pb, &err))
+	if (scenario_expand(*sc, kmm_bootinfo(), (unsigned)r->o.cores, pb, &err) &&
+	    (r->o.emit_program == NULL ||
+	     sim_emit_program(r->o.emit_program, &r->o, progbuf_prog(pb), &err)))
 		return SIM_EXIT_PASS;
 fail_err:
 	fprintf(stderr, "%s\n", err);
@@ -237,7 +257,7 @@ enum sim_exit sim_run(const struct sim_opts *o)
 
 	r->o = *o;
 	progbuf_init(&pb, o->file);
-	ex = prepare(r, &sc, &pb);
+	ex = o->replay ? prepare_replay(r, &pb) : prepare(r, &sc, &pb);
 	if (ex == SIM_EXIT_PASS) {
 		execute(r, &pb);
 		write_dot(r);

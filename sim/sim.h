@@ -28,6 +28,9 @@ enum sim_exit {
 struct sim_opts {
 	const char *file;
 	const char *dot;          /* --dot FILE, or NULL */
+	const char *emit;         /* --emit-scenario FILE, or NULL */
+	bool replay;              /* file is a fuzz input (--replay) */
+	const char *emit_program; /* --emit-program FILE, or NULL */
 	bool trace, quiet, bootinfo;
 	enum exec_check check;
 	uint64_t seed;
@@ -41,6 +44,18 @@ struct sim_opts {
 /* The executor's MMU hooks on hal_sim (run_mmu.c). */
 void sim_mmu_hooks(struct exec_mmu *m);
 
+struct progbuf;
+
+/* --replay (replay.c): the fuzzer's machine, unless flags set mem or root bits. */
+void sim_replay_defaults(struct sim_opts *o);
+
+/* Decode the fuzz input file into pb (core 0) and its header's seed; false after a message. */
+bool sim_replay_decode(const char *file, const struct kmm_bootinfo *bi, struct progbuf *pb,
+		       uint64_t *seed);
+
+/* Write p's core 0 ops as a scenario for o's machine; false after a message. */
+bool sim_emit_scenario(const char *path, const struct sim_opts *o, const struct prog *p);
+
 /* Boot, expand, execute and report the scenario o->file; returns the exit status. */
 enum sim_exit sim_run(const struct sim_opts *o);
 
@@ -52,6 +67,13 @@ bool sim_parse_size(const char *s, uint64_t *out);
 
 /* Print the boot info (each untyped's name, slot, paddr, size, device). */
 void sim_print_bootinfo(FILE *f, const struct kmm_bootinfo *bi);
+
+/*
+ * Write core 0's stream of p and o's machine settings as a program blob
+ * (progblob.h) to path (emit.c); false and *err on error.
+ */
+bool sim_emit_program(const char *path, const struct sim_opts *o, const struct prog *p,
+		      char **err);
 
 /* The one-line command that replays this run (the effective settings). */
 char *sim_replay_command(const struct sim_opts *o);

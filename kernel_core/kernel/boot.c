@@ -22,12 +22,24 @@ struct range {
 };
 
 static struct kmm_bootinfo bootinfo;
-static struct range ranges[MAX_REGIONS];
+static struct range ranges[MAX_REGIONS];  /* what is still free during boot */
 static unsigned nranges;
+static struct range boot_map[MAX_REGIONS];  /* the memory map as boot saw it */
+static unsigned nboot_map;
 
 const struct kmm_bootinfo *kmm_bootinfo(void)
 {
 	return &bootinfo;
+}
+
+bool kmm_inspect_region(unsigned i, uint64_t *base, uint64_t *end, bool *device)
+{
+	if (i >= nboot_map)
+		return false;
+	*base = boot_map[i].base;
+	*end = boot_map[i].end;
+	*device = boot_map[i].device;
+	return true;
 }
 
 /* Read the memory map, drop page 0, and sort by address (RAM first). */
@@ -193,6 +205,8 @@ bool kmm_boot(const struct kmm_boot_config *cfg)
 	memset(&bootinfo, 0, sizeof(bootinfo));
 	preempt_configure(cfg->work_units_per_preemption);
 	read_memory_map();
+	for (nboot_map = 0; nboot_map < nranges; nboot_map++)
+		boot_map[nboot_map] = ranges[nboot_map];
 	cnode = boot_alloc(bits + KMM_SLOT_BITS);
 	tcb = boot_alloc(KMM_TCB_BITS);
 	pml4 = boot_alloc(KMM_TABLE_BITS);

@@ -26,6 +26,12 @@ struct kmm_boot_config {
 #define KMM_DEFAULT_ROOT_CNODE_BITS 12
 #define KMM_DEFAULT_WORK_UNITS      100
 
+/*
+ * Region i of the memory map as boot read it (page 0 dropped): RAM, in
+ * which all kernel objects live, and device memory.  False past the end.
+ */
+bool kmm_inspect_region(unsigned i, uint64_t *base, uint64_t *end, bool *device);
+
 /* Boot: returns false (with the reason on the console) if memory is short. */
 bool kmm_boot(const struct kmm_boot_config *cfg);
 const struct kmm_bootinfo *kmm_bootinfo(void);

@@ -1,0 +1,87 @@
+/*
+ * kmm-sim --replay FILE: a fuzz input (fuzz/decode.h) instead of a
+ * scenario.  The machine is the fuzzer's (FZ_MEM_BYTES of RAM, a
+ * FZ_ROOT_BITS root CNode) unless flags say otherwise, the bytes decode
+ * into core 0's ops exactly as in the harness, and --emit-scenario
+ * writes those ops as scenario text (the trace's op syntax, preceded by
+ * the machine statement) for scenarios/regress/.
+ */
+#include <errno.h>
+
+#include "decode.h"
+#include "fmt.h"
+#include "progbuf.h"
+#include "sim.h"
+#include "trace.h"
+
+void sim_replay_defaults(struct sim_opts *o)
+{
+	if (!o->mem_given)
+		o->mem = FZ_MEM_BYTES;
+	if (!o->root_bits_given)
+		o->root_bits = FZ_ROOT_BITS;
+	o->mem_given = o->root_bits_given = true;
+}
+
+bool sim_replay_decode(const char *file, const struct kmm_bootinfo *bi, struct progbuf *pb,
+		       uint64_t *seed)
+{
+	uint64_t *code = g_new(uint64_t, FZ_CODE_WORDS);
+	GError *e = NULL;
+	struct prog_cursor c;
+	struct prog_stream s;
+	struct prog_op op;
+	struct fz_header h;
+	char *bytes;
+	size_t len;
+	bool ok = true;
+
+	if (!g_file_get_contents(file, &bytes, &len, &e)) {
+		fprintf(stderr, "kmm-sim: %s\n", e->message);
+		g_error_free(e);
+		g_free(code);
+		return false;
+	}
+	fz_decode((const uint8_t *)bytes, len, bi, &h, code, &s);
+	*seed = h.seed;
+	prog_cursor_init(&c, &s);
+	while (ok && prog_next(&c, &op) == PROG_OK)
+		ok = progbuf_add(pb, &op);
+	g_free(bytes);
+	g_free(code);
+	return ok;
+}
+
+static void emit_op(FILE *f, const struct prog_op *op)
+{
+	char line[EXEC_LINE_MAX];
+	struct fmt t;
+
+	fmt_init(&t, line, sizeof(line));
+	trace_op(&t, op);
+	fprintf(f, "%.*s\n", (int)t.len, line);
+}
+
+bool sim_emit_scenario(const char *path, const struct sim_opts *o, const struct prog *p)
+{
+	FILE *f = fopen(path, "w");
+	struct prog_cursor c;
+	struct prog_op op;
+	GString *mem = g_string_new(NULL);
+
+	if (f == NULL) {
+		fprintf(stderr, "kmm-sim: --emit-scenario %s: %s\n", path, g_strerror(errno));
+		g_string_free(mem, TRUE);
+		return false;
+	}
+	sim_fmt_size(mem, o->mem);
+	fprintf(f, "# Decoded from the fuzz input %s:\n#   kmm-sim --replay %s\n"
+		"# (seed %llu; no expectations: the invariants are the test)\n\n"
+		"machine mem=%s root_bits=%llu\n\n", o->file, o->file,
+		(unsigned long long)o->seed, mem->str, (unsigned long long)o->root_bits);
+	g_string_free(mem, TRUE);
+	prog_cursor_init(&c, &p->core[0]);
+	while (prog_next(&c, &op) == PROG_OK)
+		emit_op(f, &op);
+	return fclose(f) == 0;
+}
