@@ -4,9 +4,9 @@
  * The loader (QEMU -kernel, GRUB) enters boot_entry32 in 32-bit protected
  * mode with paging off, EAX = the multiboot magic and EBX = the physical
  * address of the multiboot information.  The image is an ELF64 file
- * linked at KIMAGE_BASE + 1 MiB; its multiboot header carries the load
+ * linked at KIMAGE_BASE + 2 MiB; its multiboot header carries the load
  * addresses ("a.out kludge", flag 16), so loaders copy the file bytes to
- * physical 1 MiB without reading the ELF headers (QEMU refuses to load an
+ * physical 2 MiB without reading the ELF headers (QEMU refuses to load an
  * x86-64 ELF any other way).  Until paging is on, code runs at physical
  * addresses: every absolute reference is written PHYS(symbol); relative
  * jumps and calls need nothing.

@@ -5,6 +5,8 @@
  * with the default configuration, prints the boot info, runs the smoke
  * program, and ends the run with QEMU's debug-exit device: "pass" if every
  * step went as expected, "fail" otherwise (layout.h has the values).
+ * Given a module (a program blob), it runs that program instead
+ * (program.c), on hal_sim's memory layout.
  *
  * Words on the kernel command line select test behaviours:
  *   test=panic  panic on purpose (checks the failure exit);
@@ -62,6 +64,8 @@ _Noreturn void kmain(uint32_t mb_info)
 		hal_panic("the loader gave no memory information");
 	kprintf("kmm: command line \"%s\"\n", mb.cmdline);
 	run_test_word(&mb);
+	if (mb.has_module)
+		program_main(&mb);
 	memmap_init(&mb);
 	memmap_print();
 	if (!kmm_boot(&cfg))

@@ -9,7 +9,7 @@
  *   0xffff800000000000 + paddr                the kernel window: physical
  *       memory [0, KWINDOW_SIZE) with 2 MiB pages (PML4 entry 256)
  *   0xffffffff80000000 + paddr                the kernel image, linked at
- *       KIMAGE_BASE + 1 MiB for -mcmodel=kernel (PML4 entry 511, PDPT
+ *       KIMAGE_BASE + 2 MiB for -mcmodel=kernel (PML4 entry 511, PDPT
  *       entry 510: the first GiB of physical memory)
  *
  * Only #defines here, so that assembly can include it; U64() gives C
@@ -25,7 +25,9 @@
 #endif
 
 #define KIMAGE_BASE   U64(0xffffffff80000000)
-#define KIMAGE_PHYS   0x100000           /* where the loader puts the image */
+/* Where the loader puts the image: 2 MiB, leaving [1 MiB, 2 MiB) free to be
+ * the low RAM region of hal_sim's layout when programs run (memmap.c). */
+#define KIMAGE_PHYS   0x200000
 #define KWINDOW_BASE  U64(0xffff800000000000)
 #define KWINDOW_GIB   4                  /* one boot page directory per GiB */
 #define KWINDOW_SIZE  (KWINDOW_GIB * U64(0x40000000))

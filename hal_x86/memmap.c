@@ -11,6 +11,16 @@
  * regions follow: the local APIC and the I/O APIC, one page each, at
  * their architectural default addresses.  The map is computed once by
  * memmap_init, before kmm_boot.
+ *
+ * memmap_init_sim instead lays memory out as hal_sim does for a given
+ * main RAM size (hal_sim/memory.c), so that a program expanded by kmm-sim
+ * (its boot-info slots, physical addresses) means the same here: low RAM
+ * [1 MiB, 2 MiB), main RAM [P, P + mem) with P the smallest power of two
+ * >= max(mem, 4 MiB), device regions [2P, 2P + 2 MiB) and
+ * [2P + 2 MiB, + 4 KiB).  Every other byte stays out of the map.  Each
+ * region must be RAM in the loader's map (device regions too, so that
+ * device frames behave like hal_sim's) and clear of the image, the
+ * loader's structures and the modules.
  */
 #include "hal.h"
 #include "layout.h"
@@ -22,11 +32,17 @@
 
 extern char kimage_start[], kimage_end[];
 
-static const struct hal_mem_region devices[] = {
+#define SIM_LOW_BASE      0x100000ull     /* hal_sim.h's HAL_SIM_LOW_RAM_* */
+#define SIM_LOW_SIZE      0x100000ull
+#define SIM_MIN_MAIN_BASE (4ull << 20)    /* HAL_SIM_MIN_MAIN_BASE */
+#define SIM_DEVICE0_SIZE  (2ull << 20)    /* HAL_SIM_DEVICE0_SIZE */
+#define SIM_DEVICE1_SIZE  (4ull << 10)    /* HAL_SIM_DEVICE1_SIZE */
+#define NDEVICES 2
+
+static struct hal_mem_region devices[NDEVICES] = {
 	{ IOAPIC_PHYS, PAGE, HAL_MEM_DEVICE },
 	{ LAPIC_PHYS, PAGE, HAL_MEM_DEVICE },
 };
-#define NDEVICES (sizeof(devices) / sizeof(devices[0]))
 
 static struct phys_range ram[MAX_RAM];  /* sorted, disjoint */
 static unsigned nram;
@@ -128,6 +144,64 @@ void memmap_init(const struct multiboot_view *mb)
 		reserve(mb->used[i].base, mb->used[i].end);
 	for (unsigned i = 0; i < NDEVICES; i++)
 		reserve(devices[i].base, devices[i].base + devices[i].size);
+}
+
+static const struct multiboot_view *loader;  /* memmap_init_sim's, for memmap_is_ram */
+
+/* Is [base, end) inside one range the loader calls available RAM? */
+bool memmap_is_ram(uint64_t base, uint64_t end)
+{
+	for (unsigned i = 0; loader != 0 && i < loader->nram; i++)
+		if (base >= loader->ram[i].base && end <= loader->ram[i].end)
+			return true;
+	return false;
+}
+
+/* Does [base, end) avoid the image and everything the loader placed? */
+static bool unused(const struct multiboot_view *mb, uint64_t base, uint64_t end)
+{
+	uint64_t kbase = hal_kernel_to_phys(kimage_start), kend = hal_kernel_to_phys(kimage_end);
+
+	if (base < kend && kbase < end)
+		return false;
+	for (unsigned i = 0; i < mb->nused; i++)
+		if (base < mb->used[i].end && mb->used[i].base < end)
+			return false;
+	return true;
+}
+
+/*
+ * Build hal_sim's map for main RAM of mem_bytes (see the top of the file)
+ * instead of memmap_init's.  Returns NULL, or why the machine cannot
+ * present it.
+ */
+const char *memmap_init_sim(const struct multiboot_view *mb, uint64_t mem_bytes)
+{
+	uint64_t p = SIM_MIN_MAIN_BASE;
+
+	loader = mb;
+	while (p < mem_bytes)
+		p <<= 1;
+	if (mem_bytes == 0 || mem_bytes % PAGE != 0 || 2 * p + (4ull << 20) > KWINDOW_SIZE)
+		return "main RAM size unusable here";
+	nram = 2;
+	dropped = 0;
+	beyond_window = 0;
+	ram[0] = (struct phys_range){ SIM_LOW_BASE, SIM_LOW_BASE + SIM_LOW_SIZE };
+	ram[1] = (struct phys_range){ p, p + mem_bytes };
+	devices[0] = (struct hal_mem_region){ 2 * p, SIM_DEVICE0_SIZE, HAL_MEM_DEVICE };
+	devices[1] = (struct hal_mem_region){ 2 * p + SIM_DEVICE0_SIZE, SIM_DEVICE1_SIZE,
+					      HAL_MEM_DEVICE };
+	for (unsigned i = 0; i < nram; i++)
+		if (!memmap_is_ram(ram[i].base, ram[i].end) ||
+		    !unused(mb, ram[i].base, ram[i].end))
+			return "a RAM region is not free RAM (too little memory, or the"
+			       " image or a module in the way)";
+	for (unsigned i = 0; i < NDEVICES; i++)
+		if (!memmap_is_ram(devices[i].base, devices[i].base + devices[i].size) ||
+		    !unused(mb, devices[i].base, devices[i].base + devices[i].size))
+			return "a device region is not free RAM (too little memory)";
+	return 0;
 }
 
 /* Print the map, one region a line, and how many ranges were dropped. */

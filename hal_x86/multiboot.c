@@ -84,6 +84,10 @@ static void read_modules(const struct mb_info *mbi, struct multiboot_view *v)
 
 	add(v->used, &v->nused, mbi->mods_addr, mbi->mods_count * sizeof(*m));
 	for (uint32_t i = 0; i < mbi->mods_count; i++) {
+		if (i == 0 && m[i].end >= m[i].start) {
+			v->module = (struct phys_range){ m[i].start, m[i].end };
+			v->has_module = true;
+		}
 		add(v->used, &v->nused, m[i].start, m[i].end - m[i].start);
 		if (m[i].string)
 			add(v->used, &v->nused, m[i].string, string_size(m[i].string));

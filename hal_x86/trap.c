@@ -2,8 +2,8 @@
  * trap.c: what happens on a CPU exception.  For now every exception is a
  * kernel bug: the vector, its name, the error code, RIP, CR2 (the
  * faulting address of a page fault) and RSP go to the console and the
- * kernel panics.  The page-fault entry for user accesses
- * (kmm_page_fault) plugs in here once programs run user accesses.
+ * kernel panics.  The exception: a page fault raised by a user access
+ * probe (uaccess.S), which uaccess_fixup turns into a fault record.
  */
 #include "hal.h"
 #include "cpu.h"
@@ -21,12 +21,16 @@ static const char *const names[32] = {
 };
 
 /*
- * Called by isr.S with the saved state of the interrupted code.  Does not
- * return (yet): it reports the exception and panics.
+ * Called by isr.S with the saved state of the interrupted code.  Returns
+ * (resuming it) only for a user access probe's page fault; anything else
+ * is reported and panics.
  */
 void trap_handle(struct trap_frame *tf)
 {
 	const char *name = tf->vector < 32 ? names[tf->vector] : "interrupt";
+
+	if (tf->vector == 14 && uaccess_fixup(tf))
+		return;
 
 	kprintf("kmm: exception %lu (%s) error=0x%lx rip=0x%lx cr2=0x%lx rsp=0x%lx\n",
 		tf->vector, name, tf->error, tf->rip, read_cr2(), tf->rsp);

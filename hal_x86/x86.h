@@ -31,6 +31,24 @@ struct trap_frame {
 void idt_init(void);
 void trap_handle(struct trap_frame *tf);
 
+/* ---- user accesses at ring 0 (uaccess.c, uaccess.S) --------------------- */
+
+/* Why a user access probe faulted: the #PF error code and CR2. */
+struct uaccess_fault {
+	uint64_t error, cr2;
+};
+
+/* Called by trap_handle for a #PF: true if it was a probe's, now resumed. */
+bool uaccess_fixup(struct trap_frame *tf);
+
+/* The executor's MMU hooks on the real MMU (only user accesses). */
+struct exec_mmu;
+void uaccess_hooks(struct exec_mmu *m);
+
+/* ---- preemption injection (preempt.c) --------------------------------- */
+
+void x86_preempt_after(uint64_t n);
+
 /* ---- the boot information (multiboot.c) ------------------------------ */
 
 #define MB_MAX_RANGES 32
@@ -45,6 +63,8 @@ struct multiboot_view {
 	struct phys_range used[MB_MAX_RANGES];  /* loader structures, modules */
 	unsigned nused;
 	const char *cmdline;                    /* never NULL */
+	struct phys_range module;               /* the first module, if has_module */
+	bool has_module;
 };
 
 bool multiboot_read(uint32_t magic_checked_info, struct multiboot_view *out);
@@ -53,6 +73,8 @@ bool multiboot_has_word(const struct multiboot_view *mb, const char *word);
 /* ---- memory (memmap.c, mmu.c) ---------------------------------------- */
 
 void memmap_init(const struct multiboot_view *mb);
+const char *memmap_init_sim(const struct multiboot_view *mb, uint64_t mem_bytes);
+bool memmap_is_ram(uint64_t base, uint64_t end);
 void memmap_print(void);
 void mmu_init(void);
 
@@ -66,5 +88,9 @@ int memcmp(const void *a, const void *b, size_t n);
 /* ---- the embedded smoke program (smoke.c) ---------------------------- */
 
 bool smoke_run(void);
+
+/* ---- running an embedded program (program.c) ------------------------- */
+
+_Noreturn void program_main(const struct multiboot_view *mb);
 
 #endif

@@ -1,0 +1,47 @@
+#!/bin/sh
+# Regenerate the program blobs the x86 differential test boots, and the
+# traces kmm-sim gives for them, from the scenarios (run from anywhere):
+#
+#   tests/x86/programs/regen.sh KMM_SIM [OUTDIR]
+#
+# KMM_SIM is a native (-Dtarget=sim) build's sim/kmm-sim; OUTDIR defaults
+# to this directory.  For each chosen scenario S it writes S.bin
+# (`kmm-sim --emit-program`: the expanded program and the machine, see
+# sim/progblob.h) and S.trace (kmm-sim --trace's standard output, the
+# verdict line included).  The blobs are committed, so that an x86 build,
+# which has no kmm-sim, can run the test; the sim build's test
+# x86-programs-fresh fails when they no longer match the scenarios.
+#
+# Chosen: every scenarios/*.kmm and scenarios/regress/*.kmm (as
+# regress_NAME) that runs on one core and needs nothing
+# only the simulator has: not `assert tlb` or a TLB size (`tlb=`; a real
+# TLB cannot be inspected), not more than one core, and not:
+#   revoke_chain_100k  8 MB of program and ~35 s under TCG (it matches;
+#                      run it by hand: see diff_test.sh)
+#   vm_large_pages     mem=1040M puts main RAM at 2 GiB and hal_sim's
+#                      device regions at 4 GiB, beyond the kernel window
+set -eu
+
+if [ $# -lt 1 ] || [ $# -gt 2 ]; then
+	echo "usage: $0 KMM_SIM [OUTDIR]" >&2
+	exit 2
+fi
+sim=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+here=$(cd "$(dirname "$0")" && pwd)
+out=${2:-$here}
+out=$(mkdir -p "$out" && cd "$out" && pwd)
+root=$(cd "$here/../../.." && pwd)
+skip=" revoke_chain_100k vm_large_pages "
+
+cd "$root"
+rm -f "$out"/*.bin "$out"/*.trace
+for f in scenarios/*.kmm scenarios/regress/*.kmm; do
+	[ -f "$f" ] || continue
+	name=$(basename "$f" .kmm)
+	case $f in scenarios/regress/*) name=regress_$name ;; esac
+	case $skip in *" $name "*) continue ;; esac
+	if grep -Eq '^[[:space:]]*assert[[:space:]]+tlb|tlb=|cores=' "$f"; then
+		continue
+	fi
+	"$sim" --trace --emit-program "$out/$name.bin" "$f" >"$out/$name.trace"
+done
