@@ -87,7 +87,8 @@ enum stmt_kind {
 	ST_ACCESS,           /* read, write */
 	ST_ASSERT_PTE,
 	ST_ASSERT_TLB,
-	ST_ASSERT_RUNNING
+	ST_ASSERT_RUNNING,
+	ST_MODEL_PERTURB     /* model_perturb CPTR */
 };
 
 struct stmt;
@@ -126,6 +127,7 @@ struct scn_machine {
 	uint64_t tlb_entries;  /* per core */
 	bool has_mem, has_root_bits, has_preempt_units, has_cores, has_scribble;
 	bool has_check, has_tlb_entries;
+	bool model, has_model;  /* model=on|off */
 };
 
 struct scenario {

@@ -227,6 +227,30 @@ static enum exec_status compare(struct exec *x, const struct prog_op *op,
 	return EXEC_FAIL_EXPECT;
 }
 
+/*
+ * The reference model's comparison (struct exec_model), if there is a
+ * model: a difference is a violation of invariant "model.<field>".
+ */
+static enum exec_status model_check(struct exec *x, const struct prog_op *op,
+				    const struct kmm_result *res)
+{
+	struct exec_model_diff d = { 0 };
+	struct fmt *m;
+
+	if (x->cfg.model.step == NULL || x->cfg.model.step(x->cfg.model.ctx, op, res, &d))
+		return EXEC_OK;
+	x->violations++;
+	m = exec_msg_start(x, op);
+	fmt_str(m, "invariant ");
+	fmt_str(m, d.invariant != NULL ? d.invariant : "model.?");
+	fmt_str(m, " violated at step ");
+	fmt_dec(m, x->steps);
+	fmt_str(m, ": ");
+	d.detail[sizeof d.detail - 1] = '\0';
+	fmt_str(m, d.detail);
+	return EXEC_FAIL_VIOLATION;
+}
+
 static enum exec_status run_invoke(struct exec *x, const struct prog_op *op)
 {
 	struct kmm_msg msg;
@@ -245,8 +269,10 @@ static enum exec_status run_invoke(struct exec *x, const struct prog_op *op)
 		st = check_after(x, op);
 		if (st != EXEC_OK)
 			return st;
-		if (res.kind != KMM_RESULT_PREEMPTED)
-			return compare(x, op, &res, restarts);
+		if (res.kind != KMM_RESULT_PREEMPTED) {
+			st = compare(x, op, &res, restarts);
+			return st != EXEC_OK ? st : model_check(x, op, &res);
+		}
 		x->restarts++;
 		if (++restarts > EXEC_MAX_RESTARTS) {
 			fmt_str(exec_msg_start(x, op), "still preempted after 1000000 restarts");
@@ -269,7 +295,9 @@ static enum exec_status run_access(struct exec *x, const struct prog_op *op)
 	trace_outcome(&x->lf, op, &res);
 	end_line(x);
 	st = check_after(x, op);
-	return st != EXEC_OK ? st : compare(x, op, &res, 0);
+	if (st == EXEC_OK)
+		st = compare(x, op, &res, 0);
+	return st != EXEC_OK ? st : model_check(x, op, &res);
 }
 
 /* run: "-> ok", or "-> failed" if the cptr names no TCB. */
@@ -280,7 +308,9 @@ static enum exec_status run_thread(struct exec *x, const struct prog_op *op)
 	begin_line(x, op);
 	st = exec_run_thread(x, op);
 	end_line_with(x, st == EXEC_OK ? "ok" : "failed");
-	return st != EXEC_OK ? st : check_after(x, op);
+	if (st == EXEC_OK)
+		st = check_after(x, op);
+	return st != EXEC_OK ? st : model_check(x, op, NULL);
 }
 
 static enum exec_status run_preempt(struct exec *x, const struct prog_op *op)
@@ -327,6 +357,10 @@ static enum exec_status run(struct exec *x, const struct prog_op *op)
 		return run_thread(x, op);
 	case PROG_ACCESS:
 		return run_access(x, op);
+	case PROG_MODEL_PERTURB:
+		begin_line(x, op);
+		end_line(x);
+		return model_check(x, op, NULL);
 	default:
 		return run_judged(x, op);
 	}
@@ -382,5 +416,7 @@ enum exec_status exec_finish(struct exec *x)
 		st = exec_check_stale(x, NULL, false);
 	else
 		st = run_checker(x, NULL, CHECK_FULL);
+	if (st == EXEC_OK)
+		st = model_check(x, NULL, NULL);
 	return st == EXEC_OK ? EXEC_OK : exec_fail(x, st);
 }

@@ -99,10 +99,31 @@ struct exec_io {
 	struct exec_mmu mmu;
 };
 
+/*
+ * The reference model's hook (sim/model/, hosted front ends only).  step
+ * runs after every completed op that may change state (an invocation that
+ * did not end PREEMPTED, a user access, `run`, `model_perturb`) and with op
+ * NULL at the end of the run; res is the op's result (NULL for `run` and
+ * `model_perturb`).  It returns false on the first model-vs-kernel
+ * difference, with *d naming the invariant ("model.<field>") and the
+ * difference.
+ */
+struct exec_model_diff {
+	const char *invariant;
+	char detail[256];
+};
+
+struct exec_model {
+	bool (*step)(void *ctx, const struct prog_op *op, const struct kmm_result *res,
+		     struct exec_model_diff *d);
+	void *ctx;
+};
+
 struct exec_config {
 	enum exec_check check;
 	bool trace;            /* print every trace line to out */
 	const char *file;      /* program name, for "file:line:" messages */
+	struct exec_model model; /* step NULL: no model (the default) */
 	uint64_t caller;       /* the root TCB (kmm_bootinfo()->root_tcb): it runs on
 				  every core at first, and assertions resolve in its CSpace */
 	struct exec_io io;

@@ -364,7 +364,8 @@ static bool expand_stmt(struct expander *x, const struct stmt *s)
 		op.kind = s->kind == ST_CHECK ? PROG_CHECK : PROG_DUMP;
 		return emit(x, &op, s);
 	case ST_RUN:
-		op.kind = PROG_RUN;
+	case ST_MODEL_PERTURB:
+		op.kind = s->kind == ST_RUN ? PROG_RUN : PROG_MODEL_PERTURB;
 		return value(x, s->e, SYN_HEX, &op.cptr) && emit(x, &op, s);
 	case ST_ACCESS:
 		return expand_access(x, s);

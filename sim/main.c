@@ -15,7 +15,7 @@
 #include "sim.h"
 
 struct raw_opts {
-	gboolean trace, quiet, bootinfo;
+	gboolean trace, quiet, bootinfo, model;
 	gchar *check, *mem, *seed, *root_bits, *preempt_units, *cores, *scribble, *dot;
 	gchar *emit_program;
 	gchar *tlb_entries, *replay, *emit;
@@ -55,6 +55,8 @@ static void add_entries(GOptionContext *ctx, struct raw_opts *r)
 		  "FILE" },
 		{ "emit-scenario", 0, 0, G_OPTION_ARG_FILENAME, &r->emit,
 		  "With --replay: write the decoded program as a scenario", "OUT.kmm" },
+		{ "model", 0, 0, G_OPTION_ARG_NONE, &r->model,
+		  "Compare the kernel with the reference model after every op (sim/model/)", NULL },
 		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &r->quiet,
 		  "Print nothing when the scenario passes", NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
@@ -102,6 +104,8 @@ static bool convert(const struct raw_opts *r, struct sim_opts *o)
 	o->trace = r->trace;
 	o->quiet = r->quiet;
 	o->bootinfo = r->bootinfo;
+	o->model = r->model;
+	o->model_given = r->model;
 	o->dot = r->dot;
 	o->emit_program = r->emit_program;
 	o->seed = 1;

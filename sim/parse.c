@@ -236,7 +236,7 @@ static bool parse_simple(struct parser *p, struct stmt *s, const struct token *w
 			return parse_error(p, tok_pos(&p->tok), "expected 'after' after preempt");
 		return parse_advance(p) && parse_expr(p, &s->e);
 	}
-	if (tok_is(w, "run"))
+	if (tok_is(w, "run") || tok_is(w, "model_perturb"))
 		return parse_expr(p, &s->e);
 	return true;
 }
@@ -248,7 +248,7 @@ static const struct {
 	{ "let", ST_LET }, { "check", ST_CHECK }, { "dump", ST_DUMP },
 	{ "preempt", ST_PREEMPT }, { "repeat", ST_REPEAT }, { "core", ST_CORE },
 	{ "assert", ST_ASSERT_CAP }, { "run", ST_RUN }, { "read", ST_ACCESS },
-	{ "write", ST_ACCESS },
+	{ "write", ST_ACCESS }, { "model_perturb", ST_MODEL_PERTURB },
 };
 
 static bool dispatch(struct parser *p, struct stmt *s, const struct token *w)

@@ -24,7 +24,7 @@ struct keyinfo {
 };
 
 static const char *const machine_keys[] = {
-	"mem", "root_bits", "preempt_units", "cores", "scribble", "check", "tlb",
+	"mem", "root_bits", "preempt_units", "cores", "scribble", "check", "tlb", "model",
 };
 
 /* check=every|end|off: the values of enum exec_check. */
@@ -295,9 +295,9 @@ bool parse_keys(struct parser *p, struct stmt *s)
 static bool machine_value(struct parser *p, const struct kv *kv, uint64_t v)
 {
 	struct scn_machine *m = &p->sc->machine;
-	static const uint64_t lo[] = { HAL_SIM_MIN_MEM, 8, 1, 1, 0, 0, 1 };
+	static const uint64_t lo[] = { HAL_SIM_MIN_MEM, 8, 1, 1, 0, 0, 1, 0 };
 	static const uint64_t hi[] = { HAL_SIM_MAX_MEM, 24, UINT32_MAX, HAL_SIM_MAX_CORES, 255, 2,
-				       SCN_MAX_TLB_ENTRIES };
+				       SCN_MAX_TLB_ENTRIES, 1 };
 
 	if (v < lo[kv->index] || v > hi[kv->index])
 		return parse_error(p, kv->vals[0]->pos, "%s must be between %llu and %llu",
@@ -312,6 +312,7 @@ static bool machine_value(struct parser *p, const struct kv *kv, uint64_t v)
 	case 3: m->cores = v; m->has_cores = true; break;
 	case 4: m->scribble = v; m->has_scribble = true; break;
 	case 6: m->tlb_entries = v; m->has_tlb_entries = true; break;
+	case 7: m->model = v != 0; m->has_model = true; break;
 	default: m->check = v; m->has_check = true; break;
 	}
 	return true;
@@ -331,6 +332,18 @@ static bool check_value(struct parser *p, const struct kv *kv, uint64_t *v)
 	return parse_error(p, e->pos, "check must be every, end or off");
 }
 
+/* model=on|off (the reference model, sim/model/). */
+static bool model_value(struct parser *p, const struct kv *kv, uint64_t *v)
+{
+	const struct expr *e = kv->vals[0];
+
+	if (e->kind == EX_NAME && (!strcmp(e->name, "on") || !strcmp(e->name, "off"))) {
+		*v = !strcmp(e->name, "on");
+		return true;
+	}
+	return parse_error(p, e->pos, "model must be on or off");
+}
+
 bool parse_machine(struct parser *p, struct srcpos pos)
 {
 	struct eval_env env = { .file = p->sc->file };
@@ -344,8 +357,10 @@ bool parse_machine(struct parser *p, struct srcpos pos)
 		return false;
 	for (unsigned i = 0; i < n; i++) {
 		bool is_check = !strcmp(kvs[i].key, "check");
+		bool is_model = !strcmp(kvs[i].key, "model");
 
-		if (is_check ? !check_value(p, &kvs[i], &v) :
+		if (is_model ? !model_value(p, &kvs[i], &v) :
+		    is_check ? !check_value(p, &kvs[i], &v) :
 			       !eval_expr(&env, kvs[i].vals[0], SYN_DEC, &v)) {
 			if (env.err != NULL)
 				p->err = env.err;

@@ -12,7 +12,7 @@
  *            restarts if check_restarts
  *   ACCESS   vaddr, value, ([0..7] access [8..15] size), expect
  *            header and details as for INVOKE (never restarts)
- *   ASSERT_EMPTY, RUN          cptr
+ *   ASSERT_EMPTY, RUN, MODEL_PERTURB  cptr
  *   ASSERT_CAP, ASSERT_MEMORY, ASSERT_PTE  cptr, then npairs x (key, value)
  *   ASSERT_OBJECTS, ASSERT_TLB, ASSERT_RUNNING  npairs x (key, value)
  *   PREEMPT  arg
@@ -36,7 +36,8 @@ static bool has_cptr(uint8_t kind)
 {
 	return kind == PROG_INVOKE || kind == PROG_ASSERT_EMPTY ||
 	       kind == PROG_ASSERT_CAP || kind == PROG_ASSERT_MEMORY ||
-	       kind == PROG_RUN || kind == PROG_ASSERT_PTE;
+	       kind == PROG_RUN || kind == PROG_ASSERT_PTE ||
+	       kind == PROG_MODEL_PERTURB;
 }
 
 static bool has_pairs(uint8_t kind)

@@ -51,6 +51,7 @@ enum prog_kind {
 	PROG_ASSERT_PTE,        /* pairs[] about the entry for VADDR in the PML4 at cptr */
 	PROG_ASSERT_TLB,        /* pairs[] CORE, VADDR, ASID, CACHED */
 	PROG_ASSERT_RUNNING,    /* pairs[] CORE, TCB (a cptr) or NO_TCB */
+	PROG_MODEL_PERTURB,     /* change the reference model only (cptr): proves it compares */
 	PROG_KIND_END           /* (the header keeps kinds in 4 bits: at most 16) */
 };
 

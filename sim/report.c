@@ -96,6 +96,8 @@ char *sim_replay_command(const struct sim_opts *o)
 			       (unsigned long long)o->tlb_entries);
 	if (o->scribble_given)
 		g_string_append_printf(s, " --scribble %llu", (unsigned long long)o->scribble);
+	if (o->model)
+		g_string_append(s, " --model");
 	g_string_append_printf(s, " --check=%s %s%s", checks[o->check],
 			       o->replay ? "--replay " : "", quoted);
 	g_free(quoted);

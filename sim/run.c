@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "hal_sim.h"
+#include "model/model.h"
 #include "prng.h"
 #include "scenario.h"
 #include "sim.h"
@@ -21,6 +22,7 @@
 struct run {
 	struct sim_opts o;       /* effective settings */
 	struct exec x;
+	struct model *model;     /* --model: the reference model, else NULL */
 	struct prng rng;         /* for the multicore scheduler to come */
 	void *scratch;
 	size_t scratch_bytes;
@@ -105,6 +107,8 @@ static void settle(struct sim_opts *o, const struct scn_machine *m)
 		o->cores = m->has_cores ? m->cores : 1;
 	if (!o->check_given && m->has_check)
 		o->check = (enum exec_check)m->check;
+	if (!o->model_given && m->has_model)
+		o->model = m->model;
 	if (!o->tlb_entries_given)
 		o->tlb_entries = m->has_tlb_entries ? m->tlb_entries : HAL_SIM_DEFAULT_TLB_ENTRIES;
 	if (!o->scribble_given && m->has_scribble) {
@@ -156,6 +160,10 @@ static void init_exec(struct run *r)
 	};
 
 	sim_mmu_hooks(&c.io.mmu);
+	if (r->o.model) {
+		r->model = model_new(c.caller);
+		c.model = (struct exec_model){ model_step, r->model };
+	}
 	exec_init(&r->x, &c);
 	prng_seed(&r->rng, r->o.seed);
 }
@@ -187,6 +195,17 @@ static enum sim_exit verdict(struct run *r)
 	printf("%llu ops, %llu restarts, %llu violations (seed %llu)\n",
 	       (unsigned long long)x->steps, (unsigned long long)x->restarts,
 	       (unsigned long long)x->violations, (unsigned long long)r->o.seed);
+	if (r->model != NULL) {
+		uint64_t pred, cmp, at, un;
+
+		model_summary(r->model, &pred, &cmp, &at, &un);
+		printf("model: %llu invocations predicted, %llu states compared, "
+		       "%llu ops unmodelled", (unsigned long long)pred, (unsigned long long)cmp,
+		       (unsigned long long)un);
+		if (at != 0)
+			printf(" (VM from model step %llu on)", (unsigned long long)at);
+		printf("\n");
+	}
 	if (!pass)
 		print_replay(r);
 	return pass ? SIM_EXIT_PASS : SIM_EXIT_FAIL;
@@ -266,6 +285,7 @@ enum sim_exit sim_run(const struct sim_opts *o)
 	progbuf_clear(&pb);
 	scenario_free(sc);
 	hal_sim_teardown();
+	model_free(r->model);
 	g_free(r->scratch);
 	g_free(r);
 	return ex;

@@ -39,6 +39,7 @@ struct sim_opts {
 	uint64_t tlb_entries;     /* per core */
 	bool check_given, mem_given, root_bits_given, preempt_units_given, cores_given;
 	bool scribble_given, tlb_entries_given;
+	bool model, model_given;  /* --model: compare with the reference model */
 };
 
 /* The executor's MMU hooks on hal_sim (run_mmu.c). */

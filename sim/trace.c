@@ -199,6 +199,9 @@ void trace_op(struct fmt *f, const struct prog_op *op)
 	case PROG_DUMP:
 		fmt_str(f, "dump");
 		return;
+	case PROG_MODEL_PERTURB:
+		word_cptr(f, "model_perturb ", op);
+		return;
 	case PROG_PREEMPT:
 		fmt_str(f, "preempt after ");
 		fmt_dec(f, op->arg);
