@@ -25,7 +25,9 @@
 # a result file in the scratch directory.  Exits 1 if any mutant is caught
 # by nothing (no test and, when fuzzing, no crash), or fails to apply or
 # build; 0 otherwise.  JOBS (default 1) sets ninja -j, TEST_JOBS (default
-# JOBS) meson test --num-processes.  The scratch directory is removed unless --keep.
+# JOBS) meson test --num-processes, SUITES (default "unit scenarios") the
+# meson test suites run; tests of other suites are named SUITE:NAME.
+# The scratch directory is removed unless --keep.
 set -eu
 fuzz_seconds=0
 keep=0
@@ -33,7 +35,7 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--fuzz-seconds) fuzz_seconds=$2; shift 2 ;;
 	--keep) keep=1; shift ;;
-	-h|--help) sed -n '2,28p' "$0"; exit 0 ;;
+	-h|--help) sed -n "2,30p" "$0"; exit 0 ;;
 	-*) echo "usage: $0 [--fuzz-seconds N] [--keep] [NAME...]" >&2; exit 2 ;;
 	*) break ;;
 	esac
@@ -42,6 +44,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 jobs=${JOBS:-1}
 test_jobs=${TEST_JOBS:-$jobs}
+suite_args=
+for s in ${SUITES:-unit scenarios}; do suite_args="$suite_args --suite $s"; done
 if [ $# -eq 0 ]; then
 	set -- $(cd "$here" && ls *.patch | sed 's/\.patch$//')
 fi
@@ -70,13 +74,17 @@ import json, sys
 for line in open(sys.argv[1]):
     t = json.loads(line)
     if t["result"] not in ("OK", "SKIP", "EXPECTEDFAIL"):
-        print(t["name"].split(" / ", 1)[-1] + ("" if t["result"] == "FAIL" else "(" + t["result"] + ")"))
+        suite, name = t["name"].split(" / ", 1) if " / " in t["name"] else ("", t["name"])
+        suite = suite.split(":")[-1]
+        if suite not in ("unit", "scenarios", ""):
+            name = suite + ":" + name
+        print(name + ("" if t["result"] == "FAIL" else "(" + t["result"] + ")"))
 EOF
 }
 
 run_tests() {
 	meson test -C "$bdir" --no-rebuild --num-processes "$test_jobs" \
-		--suite unit --suite scenarios >"$1" 2>&1 || true
+		$suite_args >"$1" 2>&1 || true
 	failed_tests
 }
 
@@ -107,7 +115,7 @@ fuzz_time() {
 	case $f in */hangs/*) kind=hang ;; esac
 	ms=$(echo "$f" | sed -n 's/.*,time:\([0-9]*\).*/\1/p')
 	if [ -n "$ms" ]; then
-		echo "$ms" | awk -v k=$kind '{ printf "%.1f s (%s)\n", $1 / 1000, k }'
+		echo "$ms" | awk -v k=$kind '{ printf "%.2f s (%s)\n", $1 / 1000, k }'
 	else
 		start=$(sed -n 's/^start_time *: *//p' "$out/fuzzer_stats")
 		echo "$(( $(stat -c %Y "$f") - start )) s ($kind)"
