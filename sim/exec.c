@@ -143,6 +143,24 @@ static void end_line_with(struct exec *x, const char *result)
 	end_line(x);
 }
 
+/* Leave "invariant NAME violated at step N: DETAIL" in x->mf. */
+static enum exec_status report_violation(struct exec *x, const struct prog_op *op,
+					 const char *name, char *detail, size_t detail_size)
+{
+	struct fmt *m;
+
+	x->violations++;
+	m = exec_msg_start(x, op);
+	fmt_str(m, "invariant ");
+	fmt_str(m, name);
+	fmt_str(m, " violated at step ");
+	fmt_dec(m, x->steps);
+	fmt_str(m, ": ");
+	detail[detail_size - 1] = '\0';
+	fmt_str(m, detail);
+	return EXEC_FAIL_VIOLATION;
+}
+
 /*
  * Run the checker, then the MMU's stale-translation check; on a violation
  * leave the report in x->mf.
@@ -162,16 +180,8 @@ static enum exec_status run_checker(struct exec *x, const struct prog_op *op,
 	}
 	if (checker_run(level, &v, mem, need))
 		return exec_check_stale(x, op, true);
-	x->violations++;
-	m = exec_msg_start(x, op);
-	fmt_str(m, "invariant ");
-	fmt_str(m, v.invariant != NULL ? v.invariant : "?");
-	fmt_str(m, " violated at step ");
-	fmt_dec(m, x->steps);
-	fmt_str(m, ": ");
-	v.detail[sizeof v.detail - 1] = '\0';
-	fmt_str(m, v.detail);
-	return EXEC_FAIL_VIOLATION;
+	return report_violation(x, op, v.invariant != NULL ? v.invariant : "?", v.detail,
+				sizeof v.detail);
 }
 
 /* The cheap check after an op that changes state, when checking every op. */
@@ -235,20 +245,11 @@ static enum exec_status model_check(struct exec *x, const struct prog_op *op,
 				    const struct kmm_result *res)
 {
 	struct exec_model_diff d = { 0 };
-	struct fmt *m;
 
 	if (x->cfg.model.step == NULL || x->cfg.model.step(x->cfg.model.ctx, op, res, &d))
 		return EXEC_OK;
-	x->violations++;
-	m = exec_msg_start(x, op);
-	fmt_str(m, "invariant ");
-	fmt_str(m, d.invariant != NULL ? d.invariant : "model.?");
-	fmt_str(m, " violated at step ");
-	fmt_dec(m, x->steps);
-	fmt_str(m, ": ");
-	d.detail[sizeof d.detail - 1] = '\0';
-	fmt_str(m, d.detail);
-	return EXEC_FAIL_VIOLATION;
+	return report_violation(x, op, d.invariant != NULL ? d.invariant : "model.?", d.detail,
+				sizeof d.detail);
 }
 
 static enum exec_status run_invoke(struct exec *x, const struct prog_op *op)

@@ -36,12 +36,6 @@ static bool records(const struct cap *c, uint64_t asid, uint64_t vaddr)
 	       cap_frame_vaddr(c) == vaddr;
 }
 
-static bool same_mapping(const struct cap *a, const struct cap *b)
-{
-	return cap_frame_map_type(b) == MAP_TYPE_VSPACE &&
-	       records(a, cap_frame_asid(b), cap_frame_vaddr(b));
-}
-
 static void forget(struct cap *c)
 {
 	cap_set_frame_map_type(c, 0);
@@ -76,20 +70,20 @@ static bool maps_frame(uint64_t e, const struct cap *c)
 }
 
 /*
- * Another cap to the same frame that records the same mapping: caps to
- * one object are contiguous in the derivation list, so look both ways.
+ * Another cap to the same frame that records (asid, vaddr), or NULL: caps
+ * to one object are contiguous in the derivation list, so look both ways.
  */
-static bool copy_records_mapping(const struct slot *s)
+static struct slot *copy_recording(const struct slot *s, uint64_t asid, uint64_t vaddr)
 {
-	const struct slot *o;
+	struct slot *o;
 
 	for (o = mdb_prev(s); o && cdt_same_object(&o->cap, &s->cap); o = mdb_prev(o))
-		if (same_mapping(&o->cap, &s->cap))
-			return true;
+		if (records(&o->cap, asid, vaddr))
+			return o;
 	for (o = mdb_next(s); o && cdt_same_object(&s->cap, &o->cap); o = mdb_next(o))
-		if (same_mapping(&o->cap, &s->cap))
-			return true;
-	return false;
+		if (records(&o->cap, asid, vaddr))
+			return o;
+	return NULL;
 }
 
 /*
@@ -157,7 +151,7 @@ static enum kmm_error decode_entry(const struct slot *fs, uint64_t pml4, struct 
 	if (!pte_present(old))
 		return KMM_OK;
 	if (cap_frame_map_type(f) == MAP_TYPE_VSPACE && maps_frame(old, f) &&
-	    !copy_records_mapping(fs))
+	    !copy_recording(fs, cap_frame_asid(f), cap_frame_vaddr(f)))
 		return KMM_OK;
 	return kerr_plain(e, KMM_DELETE_FIRST);
 }
@@ -203,12 +197,8 @@ static void forget_stale_copies(struct slot *fs, uint64_t asid, uint64_t vaddr)
 {
 	struct slot *o;
 
-	for (o = mdb_prev(fs); o && cdt_same_object(&o->cap, &fs->cap); o = mdb_prev(o))
-		if (records(&o->cap, asid, vaddr))
-			forget(&o->cap);
-	for (o = mdb_next(fs); o && cdt_same_object(&fs->cap, &o->cap); o = mdb_next(o))
-		if (records(&o->cap, asid, vaddr))
-			forget(&o->cap);
+	while ((o = copy_recording(fs, asid, vaddr)))
+		forget(&o->cap);
 }
 
 static void invoke_map(const struct page_map *pm)
