@@ -89,6 +89,12 @@
  *   3.map.leaf_rights         the leaf grants user mode no more than that
  *                             cap's VM rights (US needs ReadOnly, US+RW
  *                             ReadWrite)
+ *   3.map.unmapped_table_clear  a PDPT, PD or PT whose cap records no
+ *                             mapping has no present entry: a table is
+ *                             born zero, gets entries only while hooked
+ *                             into a VSpace (hence mapped), and Unmap zeroes
+ *                             it (reference c.4); only deleting its final
+ *                             cap leaves the contents, with no cap left
  *
  * 5  accounting
  *   5.untyped.watermark_le_size   16*free_index <= 2^size_bits
@@ -98,6 +104,12 @@
  *                             accounting statement itself)
  *   5.untyped.zero_above_watermark  (CHECK_FULL) non-device memory above
  *                             the watermark is zero
+ *   5.untyped.zero_below_old_watermark  (every run, incremental;
+ *                             checker_zero.c) an untyped cap whose watermark
+ *                             went down since the previous run (same slot,
+ *                             same region) reads zero from its new
+ *                             watermark up to its old one: a reset zeroes
+ *                             what it frees
  *
  * 6  ASIDs (checker_vm.c; reference c.3)
  *   6.asid.pool_in_table      every live ASID pool is the ASID-table entry
@@ -118,7 +130,9 @@
  * Cost: CHECK_CHEAP is O(n log n) in caps plus the slots of reachable
  * CNodes, the live ASID pools (512 words each) and the present page
  * tables of every live ASID (512 words each, a binary search per present
- * entry); CHECK_FULL adds a scan of every untyped's free bytes.
+ * entry), 512 words per unmapped table cap, and the bytes freed by a
+ * lowered watermark since the last run; CHECK_FULL adds a scan of every
+ * untyped's free bytes.
  */
 #include "checker_int.h"
 #include "kernel/cdt.h"
@@ -217,5 +231,5 @@ bool checker_run(enum check_level level, struct check_violation *v, void *scratc
 	return checker_walk_list(st) && checker_check_objects(st) &&
 	       checker_build_tree(st) && checker_check_untypeds(st) &&
 	       checker_check_slots(st) && checker_check_accounting(st) &&
-	       checker_check_vm(st);
+	       checker_check_lowered_watermarks(st) && checker_check_vm(st);
 }

@@ -34,4 +34,12 @@ bool checker_run(enum check_level level, struct check_violation *v, void *scratc
 /* Bytes of scratch needed for the current state. */
 size_t checker_scratch_bytes(void);
 
+/*
+ * Forget the untyped watermarks remembered from earlier runs (the
+ * incremental zero check, 5.untyped.zero_below_old_watermark).  Call
+ * after booting a fresh machine in the same process; not calling it
+ * costs only needless scans, never a false report.
+ */
+void checker_forget(void);
+
 #endif

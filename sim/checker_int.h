@@ -79,6 +79,9 @@ bool checker_build_tree(struct ck_state *st);
 bool checker_check_untypeds(struct ck_state *st);
 bool checker_is_ancestor(const struct ck_state *st, uint32_t a, uint32_t b);
 
+/* checker_zero.c: 5.untyped.zero_below_old_watermark (keeps a record between runs). */
+bool checker_check_lowered_watermarks(struct ck_state *st);
+
 /* checker_vm.c: cap mapping fields, ASIDs, and the page-table walk. */
 bool checker_check_vm(struct ck_state *st);
 

@@ -20,6 +20,11 @@
  * frame (the mapped frame caps are indexed by (ASID, vaddr) in ib[]), and
  * grant user mode no more than that cap's VM rights.
  *
+ * A table whose cap records no mapping must be all non-present: it was
+ * born zero, could only gain entries while hooked into a VSpace, and
+ * Unmap zeroes it (3.map.unmapped_table_clear; copies of a table cap
+ * exist only while it is mapped, so one cap speaks for the object).
+ *
  * Stale caps are legal (reference c.7): a frame or table cap may record a
  * mapping whose ASID is dead, whose path is gone, or whose entry now maps
  * something else.  The converse of the leaf rule, "a cap recording
@@ -551,7 +556,40 @@ static bool check_mappings(struct ck_state *st)
 	return true;
 }
 
+/* ---- 3.map.unmapped_table_clear ---------------------------------------- */
+
+/* The first present entry of table node i, or -1. */
+static int first_present(const struct ck_state *st, uint32_t i)
+{
+	const uint64_t *t = table_words(st->node[i].base);
+
+	for (int j = 0; j < 512; j++)
+		if (t[j] & E_P)
+			return j;
+	return -1;
+}
+
+/* A table no cap records as mapped has no present entry (seL4 zeroes on Unmap). */
+static bool check_unmapped_tables(struct ck_state *st)
+{
+	for (uint32_t i = 0; i < st->n; i++) {
+		int j;
+
+		if (!is_table_type(st->node[i].type) || cap_table_mapped(&st->node[i].cap) ||
+		    !readable(st, i) || (j = first_present(st, i)) < 0)
+			continue;
+		checker_fail(st, "3.map.unmapped_table_clear",
+			     "a table whose cap records no mapping has a present entry");
+		checker_note_node(st, "table", i);
+		checker_note_u64(st, "index", (uint64_t)j);
+		checker_note_u64(st, "entry", table_words(st->node[i].base)[j]);
+		return false;
+	}
+	return true;
+}
+
 bool checker_check_vm(struct ck_state *st)
 {
-	return check_cap_fields(st) && check_asids(st) && check_mappings(st);
+	return check_cap_fields(st) && check_asids(st) && check_mappings(st) &&
+	       check_unmapped_tables(st);
 }

@@ -337,6 +337,39 @@ START_TEST(junk_above_watermark_reports_zero_above_watermark_only_when_full)
 }
 END_TEST
 
+/* Revoke UT with junk left in its TCB's memory, as a deleted object may leave. */
+static struct kmm_cap_info revoke_ut_leaving_junk(void)
+{
+	struct kmm_cap_info ut = kt_cap(UT);
+
+	ck_assert_ok(cnode_revoke(UT, KT_DEPTH));
+	kt_phys(kt_cap(UT).paddr + ut.free_index * 16 - 8)[0] = 0x5a;
+	kt_assert_checker_ok(0);
+	return ut;
+}
+
+START_TEST(reset_that_zeroes_passes_the_incremental_zero_check)
+{
+	kt_assert_checker_ok(0);
+	revoke_ut_leaving_junk();
+	kt_make(UT, KMM_OBJ_ENDPOINT, 0, EP);
+	kt_assert_checker_ok(0);
+}
+END_TEST
+
+START_TEST(watermark_lowered_over_junk_reports_zero_below_old_watermark_when_cheap)
+{
+	struct kmm_cap_info ut;
+
+	corrupted();
+	kt_assert_checker_ok(0);
+	ut = revoke_ut_leaving_junk();
+	cap_set_untyped_free_index(&slot_of(UT)->cap, 0);   /* a reset that forgot to zero */
+	kt_assert_checker_fails(0, "5.untyped.zero_below_old_watermark");
+	ck_assert_uint_gt(ut.free_index, 0);
+}
+END_TEST
+
 START_TEST(junk_in_free_device_memory_is_not_a_violation)
 {
 	uint64_t dev = kt_boot_untyped(21, true);
@@ -567,6 +600,17 @@ START_TEST(table_cap_recording_another_place_reports_table_cap)
 }
 END_TEST
 
+START_TEST(unmapped_table_with_a_present_entry_reports_unmapped_table_clear)
+{
+	corrupted();
+	ck_assert_ok(table_unmap(VPT));
+	kt_assert_checker_ok(0);
+	/* An unmap that unhooks and forgets but leaves FR's entry in the table. */
+	hal_pte_write(entry_addr(3, VA), pa(FR) | 0x7);
+	kt_assert_checker_fails(0, "3.map.unmapped_table_clear");
+}
+END_TEST
+
 START_TEST(inconsistent_mapping_fields_report_cap_fields)
 {
 	cap_set_frame_asid(cap_of(FR2), 5);  /* unmapped, with an ASID */
@@ -693,6 +737,8 @@ static Suite *checker_suite(void)
 	tcase_add_test(acc, free_index_above_size_reports_watermark_le_size);
 	tcase_add_test(acc, junk_above_watermark_reports_zero_above_watermark_only_when_full);
 	tcase_add_test(acc, junk_in_free_device_memory_is_not_a_violation);
+	tcase_add_test(acc, reset_that_zeroes_passes_the_incremental_zero_check);
+	tcase_add_test(acc, watermark_lowered_over_junk_reports_zero_below_old_watermark_when_cheap);
 	suite_add_tcase(s, acc);
 
 	tcase_add_checked_fixture(vm, make_fixture, NULL);
@@ -713,6 +759,7 @@ static Suite *checker_suite(void)
 	tcase_add_test(vm, table_hooked_in_two_places_reports_table_cap);
 	tcase_add_test(vm, table_cap_recording_another_place_reports_table_cap);
 	tcase_add_test(vm, inconsistent_mapping_fields_report_cap_fields);
+	tcase_add_test(vm, unmapped_table_with_a_present_entry_reports_unmapped_table_clear);
 	tcase_add_test(asid, pool_entry_naming_a_non_pml4_reports_entry_live);
 	tcase_add_test(asid, two_pool_entries_naming_one_pml4_report_pml4_twice);
 	tcase_add_test(asid, pool_entry_naming_a_pml4_whose_caps_disagree_reports_entry_cap);
