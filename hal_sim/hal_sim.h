@@ -21,9 +21,8 @@
  * RAM starts zero (fresh anonymous memory); hal_sim_scribble_ram() fills
  * it with junk so tests can prove the kernel zeroes what it must.
  *
- * Everything is deterministic: no clocks, no host randomness.  One core
- * runs in this issue; the lock's scheduling-point hook is the seam where
- * the multicore fiber scheduler will switch cores.
+ * Everything is deterministic (outside the free scheduler mode): no
+ * clocks, no host randomness.
  */
 #ifndef KMM_HAL_SIM_H
 #define KMM_HAL_SIM_H
@@ -44,7 +43,7 @@
 
 struct hal_sim_config {
 	uint64_t mem_bytes;  /* main RAM: a multiple of 4 KiB, 4 KiB .. 64 GiB */
-	unsigned cores;      /* 1 .. HAL_SIM_MAX_CORES (only 1 runs for now) */
+	unsigned cores;      /* 1 .. HAL_SIM_MAX_CORES */
 	unsigned tlb_entries; /* per-core TLB size; 0: HAL_SIM_DEFAULT_TLB_ENTRIES */
 };
 
@@ -93,15 +92,9 @@ void hal_sim_set_console(hal_sim_console_fn fn, void *ctx);
  */
 void hal_sim_set_panic_hook(hal_sim_panic_fn fn, void *ctx);
 
-/* ---- scheduling points ---------------------------------------------- */
+/* ---- the kernel lock ------------------------------------------------ */
 
-/*
- * fn runs at every scheduling point: each kernel-lock acquire (before the
- * lock is taken) and release (after it is dropped).  NULL: no-op.
- */
-void hal_sim_set_sched_hook(void (*fn)(void));
-
-/* Is the kernel lock held right now? */
+/* Is the kernel lock held right now (by any core)? */
 bool hal_sim_lock_held(void);
 
 /* ---- the MMU -------------------------------------------------------- */
@@ -234,16 +227,176 @@ void hal_sim_clear_stale(void);
  */
 bool hal_sim_tlb_check(struct hal_sim_stale *out);
 
+/* ---- cores and the scheduler (sched.c, sched_det.c, sched_free.c, fiber_*.S) -- */
+
+/*
+ * With more than one core, front ends run one body per core under
+ * hal_sim_sched_run().  hal_core_id() is then the core whose body is
+ * running.  Two modes:
+ *
+ *  - deterministic (HAL_SIM_SCHED_UNIFORM, HAL_SIM_SCHED_PCT): each core
+ *    is a fiber; exactly one runs at a time and the running core changes
+ *    only at scheduling points.  The choices come from the seed (uniform
+ *    over the cores that can run, or PCT with pct_depth - 1 priority change
+ *    points), or from a replayed list first.  No host clock or host
+ *    randomness is consulted: the same configuration and bodies give the
+ *    same interleaving, every time.
+ *  - free (HAL_SIM_SCHED_FREE): one host thread per core, really
+ *    concurrent; the kernel lock is a spinlock.  For stress and TSan.
+ *
+ * Scheduling points: kernel-lock acquire (before) and release (after),
+ * hal_cpu_relax(), each preemption check (hal_interrupt_pending),
+ * hal_sim_sched_point() (front ends call it at every user-op boundary),
+ * barriers.  At each one the core first may switch away (deterministic)
+ * and then, once it runs again, takes its pending IPI if any (calling the
+ * handler set with hal_sim_set_ipi_handler; the handler must not take
+ * the kernel lock).  A core with an IPI pending can always run, to take
+ * it.  Otherwise a core waiting for the lock can run only when the lock is
+ * free; a core at a barrier only when the barrier is complete; a core in
+ * hal_cpu_relax() only when no other core can run; a core whose body
+ * returned idles (taking IPIs) until every body has returned.  If no core
+ * can run while some body has not returned, the run ends as a deadlock;
+ * so it does when only relaxing cores can run and each has relaxed twice
+ * with nothing else happening on any core in between (a relax loop must
+ * only read until its condition holds).  A core must wait for another
+ * with hal_cpu_relax(), not hal_sim_sched_point(): a waiting loop of plain
+ * points keeps PCT on the waiting core forever.
+ *
+ * Outside a run (and always with one core and no run) nothing of this
+ * happens: hal_core_id() is 0, the kernel lock is a flag that panics on
+ * recursion or an unbalanced release, and scheduling points do nothing.
+ *
+ * Free mode and the MMU.  Cores run user accesses and kernel entries at
+ * the same time, so the MMU is made safe for that (atomic page-table
+ * entries, Accessed/Dirty and generations; each core's TLB behind its
+ * own mutex, which only the kernel's stale-aging takes for all cores).  A
+ * core's user accesses must come from its own body.  A TLB hit is *not*
+ * checked for staleness in free mode: a free-running core may use an entry
+ * while another core's shootdown of it is still in flight, which is
+ * legitimate; hal_sim_tlb_check() after the run still scans every TLB.
+ * Free mode cannot tell a deadlock (it hangs), and ignores preempt_rate.
+ */
+
+enum hal_sim_sched_mode {
+	HAL_SIM_SCHED_UNIFORM = 0,  /* deterministic, uniform choice */
+	HAL_SIM_SCHED_PCT,          /* deterministic, PCT */
+	HAL_SIM_SCHED_FREE          /* host threads */
+};
+
+/*
+ * A decision the deterministic scheduler made, as recorded and replayed:
+ * 0 .. 63 the core chosen to run at a scheduling point where more than
+ * one could; HAL_SIM_CHOICE_IRQ_NO / _YES at a preemption check whether
+ * an interrupt was injected (only when preempt_rate is not 0).
+ */
+#define HAL_SIM_CHOICE_IRQ_NO  0x100u
+#define HAL_SIM_CHOICE_IRQ_YES 0x101u
+
+struct hal_sim_sched_config {
+	enum hal_sim_sched_mode mode;
+	uint64_t seed;
+	unsigned pct_depth;         /* PCT: d >= 1 (d - 1 change points) */
+	uint64_t pct_steps;         /* PCT: k, the expected number of decisions (>= 1) */
+	/*
+	 * Deterministic modes: at each preemption check answer "interrupt
+	 * pending" with probability 1/preempt_rate (from the seed); 0: never
+	 * (hal_sim_interrupt_after still works, per core).
+	 */
+	uint64_t preempt_rate;
+	const uint32_t *replay;     /* decisions to take first, in order; may be NULL */
+	size_t nreplay;
+	/*
+	 * false: a replayed decision that is impossible here (a core that
+	 * cannot run, an IRQ decision where a core choice is due, or the
+	 * reverse) ends the run as HAL_SIM_SCHED_DIVERGED.  true (fuzz
+	 * inputs): any value is mapped onto what is possible (a core choice
+	 * that names a core that can run takes it, any other value indexes
+	 * the runnable cores, in core order, modulo their number; IRQ
+	 * decisions take the low bit), so a recorded list replays the same
+	 * either way.  After the list runs out, decisions come from the seed;
+	 * the PRNG advances at every decision, replayed or not, so replaying a
+	 * prefix of a recorded run with its seed gives the whole run again.
+	 */
+	bool replay_lenient;
+	bool record;                /* keep every decision for hal_sim_sched_decisions() */
+	size_t stack_bytes;         /* per fiber, >= 16 KiB; 0: 1 MiB (plus a guard page) */
+};
+
+#define HAL_SIM_PCT_MAX_DEPTH 64
+
+enum hal_sim_sched_status {
+	HAL_SIM_SCHED_DONE = 0,     /* every body returned */
+	HAL_SIM_SCHED_STOPPED,      /* a body called hal_sim_sched_stop() */
+	HAL_SIM_SCHED_DEADLOCK,     /* no core could run; some body had not returned */
+	HAL_SIM_SCHED_DIVERGED,     /* a replayed decision was impossible (strict replay) */
+	HAL_SIM_SCHED_BAD_CONFIG    /* the configuration is unusable (see the text) */
+};
+
+typedef void (*hal_sim_core_fn)(unsigned core, void *ctx);
+
+/*
+ * Run body(core, ctx) for every core 0 .. cores - 1 of the configured
+ * machine, as cfg says, until all have returned or the run ends early.
+ * Call from outside any body; the machine must be configured (and the
+ * kernel booted, usually).  Afterwards the kernel lock is free only if
+ * the run was DONE.  Not reentrant.
+ */
+enum hal_sim_sched_status hal_sim_sched_run(const struct hal_sim_sched_config *cfg,
+					    hal_sim_core_fn body, void *ctx);
+
+const char *hal_sim_sched_status_text(enum hal_sim_sched_status s);
+
+/* A scheduling point (see above); a no-op outside hal_sim_sched_run(). */
+void hal_sim_sched_point(void);
+
+/*
+ * Wait until every core whose body has not returned has called
+ * hal_sim_sched_barrier() as often as this core has (bodies that
+ * returned count as arrived).  A scheduling point.
+ */
+void hal_sim_sched_barrier(void);
+
+/*
+ * From a body: end the run now (after a failure).  Deterministic: never
+ * returns; the other fibers are abandoned where they stand.  Free: sets
+ * a flag that hal_sim_sched_stopping() reports and that ends barrier
+ * waits early; the body should return.
+ */
+void hal_sim_sched_stop(void);
+bool hal_sim_sched_stopping(void);
+
+/*
+ * Set the function a core runs when it takes an IPI (front ends:
+ * kmm_ipi_receive).  It stays set across configure.  IPIs sent and not
+ * taken stay pending from one run to the next; configure drops them.
+ */
+void hal_sim_set_ipi_handler(void (*fn)(void));
+
+/* The decisions the last run made (cfg.record), valid until the next run. */
+const uint32_t *hal_sim_sched_decisions(size_t *n);
+
+struct hal_sim_sched_stats {
+	uint64_t points;            /* scheduling points passed */
+	uint64_t switches;          /* deterministic: fiber switches */
+	uint64_t decisions;         /* choices among more than one runnable core */
+	uint64_t interrupts;        /* interrupts injected by preempt_rate */
+	uint64_t ipis_sent, ipis_taken;
+};
+
+/* Counters of the last (or current) run; each run starts them at zero. */
+void hal_sim_sched_stats(struct hal_sim_sched_stats *out);
+
 /* ---- preemption injection ------------------------------------------- */
 
 /*
- * Make the n-th preemption check from now (n >= 1) answer "interrupt
- * pending", once.  n == 0 cancels a pending injection.  A later call
+ * Make this core's n-th preemption check from now (n >= 1) answer
+ * "interrupt pending", once (each core keeps its own count; outside a
+ * run, core 0's).  n == 0 cancels a pending injection.  A later call
  * replaces an earlier one.
  */
 void hal_sim_interrupt_after(uint64_t n);
 
-/* How many preemption checks (hal_interrupt_pending calls) since configure. */
+/* How many preemption checks (hal_interrupt_pending calls) since configure, all cores. */
 uint64_t hal_sim_preempt_checks(void);
 
 #endif

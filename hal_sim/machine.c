@@ -1,7 +1,7 @@
 /*
  * The simulated machine's life cycle: configure lays out a fresh machine
- * (memory, lock, cores, preemption counter), teardown returns the host
- * memory.  Configure may run any number of times in one process: tests
+ * (memory, lock, cores, preemption counters, scheduler state), teardown
+ * returns the host memory.  Configure may run any number of times in one process: tests
  * boot many kernels and the fuzz harness starts over every iteration, so a
  * configure with the same memory size reuses the host mapping and only
  * zeroes it.
@@ -14,6 +14,7 @@ enum hal_sim_status hal_sim_configure(const struct hal_sim_config *cfg)
 
 	sim_sync_reset(1);
 	sim_preempt_reset();
+	sim_sched_reset();
 	sim_mmu_reset();
 	if (cfg->cores < 1 || cfg->cores > HAL_SIM_MAX_CORES) {
 		sim_memory_unmap();
@@ -32,6 +33,7 @@ void hal_sim_teardown(void)
 	sim_memory_unmap();
 	sim_sync_reset(1);
 	sim_preempt_reset();
+	sim_sched_reset();
 	sim_mmu_reset();
 }
 

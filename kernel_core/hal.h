@@ -5,7 +5,7 @@
  * machine) and once by hal_x86/ (bare metal).  kernel_core calls nothing
  * else except memcpy/memset/memmove/memcmp.  Each entry states its
  * contract: what it guarantees, whether it can fail, and what the caller
- * may hold.  Later issues add the MMU, TLB and IPI calls here.
+ * may hold.
  */
 #ifndef KMM_HAL_H
 #define KMM_HAL_H
@@ -79,8 +79,8 @@ void hal_vspace_load(uint64_t pml4_paddr, unsigned asid);
 
 /*
  * Drop this core's cached translations: of one page in address space asid,
- * or of all of asid.  Cannot fail.  Other cores are reached by IPI (the
- * multicore issue adds the call).
+ * or of all of asid.  Cannot fail.  Only this core's TLB: other cores are
+ * reached by the kernel's shootdown (hal_ipi_send below).
  */
 void hal_tlb_invalidate_page(unsigned asid, uint64_t vaddr);
 void hal_tlb_invalidate_asid(unsigned asid);
@@ -100,6 +100,24 @@ unsigned hal_core_count(void);
  */
 void hal_kernel_lock(void);
 void hal_kernel_unlock(void);
+
+/* ---- inter-processor interrupts ----------------------------------- */
+
+/*
+ * Raise the kernel's IPI on core, which is not this core.  Returns at
+ * once.  The target calls kmm_ipi_receive() at its next interrupt window:
+ * in the simulator its next scheduling point (also while it waits for the
+ * kernel lock or idles); on x86 when the LAPIC delivers the vector, or
+ * while the target spins for the kernel lock.  Raising it again before it
+ * was taken has no further effect.  Called with the kernel lock held.
+ */
+void hal_ipi_send(unsigned core);
+
+/*
+ * Spin-wait hint, called in every loop that waits for another core
+ * (x86: pause).  A scheduling point in the simulator.
+ */
+void hal_cpu_relax(void);
 
 /* ---- preemption ----------------------------------------------------- */
 

@@ -1,10 +1,10 @@
 /*
- * The simulator's PRNG (splitmix64): seeded from --seed, so every choice
- * the simulator makes (core scheduling, once multicore runs) replays
- * exactly from the seed.  Freestanding, header-only.
+ * hal_sim's PRNG (splitmix64): seeded from the scheduler's seed, so every
+ * choice the deterministic scheduler makes replays exactly from it.
+ * Header-only.
  */
-#ifndef KMM_SIM_PRNG_H
-#define KMM_SIM_PRNG_H
+#ifndef KMM_HAL_SIM_PRNG_H
+#define KMM_HAL_SIM_PRNG_H
 
 #include <stdint.h>
 
