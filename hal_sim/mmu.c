@@ -128,16 +128,24 @@ void hal_vspace_load(uint64_t pml4_paddr, unsigned asid)
 
 void hal_tlb_invalidate_page(unsigned asid, uint64_t vaddr)
 {
+	unsigned core = hal_core_id();
+
 	sim_mmu_ready();
-	mmu.invalidations++;
-	sim_tlb_invalidate(hal_core_id(), asid, false, vaddr);
+	__atomic_fetch_add(&mmu.invalidations, 1, __ATOMIC_RELAXED);
+	sim_tlb_lock(core);
+	sim_tlb_invalidate(core, asid, false, vaddr);
+	sim_tlb_unlock(core);
 }
 
 void hal_tlb_invalidate_asid(unsigned asid)
 {
+	unsigned core = hal_core_id();
+
 	sim_mmu_ready();
-	mmu.invalidations++;
-	sim_tlb_invalidate(hal_core_id(), asid, true, 0);
+	__atomic_fetch_add(&mmu.invalidations, 1, __ATOMIC_RELAXED);
+	sim_tlb_lock(core);
+	sim_tlb_invalidate(core, asid, true, 0);
+	sim_tlb_unlock(core);
 }
 
 uint64_t hal_sim_vspace(unsigned core, unsigned *asid)
@@ -151,5 +159,5 @@ uint64_t hal_sim_vspace(unsigned core, unsigned *asid)
 
 uint64_t hal_sim_tlb_invalidations(void)
 {
-	return mmu.invalidations;
+	return __atomic_load_n(&mmu.invalidations, __ATOMIC_RELAXED);
 }

@@ -7,6 +7,11 @@
  * try walks again.  A write through an entry filled by a read sets Dirty
  * in the leaf the entry came from.
  *
+ * Under the free scheduler the core's TLB is held for the translation
+ * (mmu_internal.h), hits are not judged stale (hal_sim.h), and the bytes
+ * move with relaxed atomics, as other cores' accesses and the kernel may
+ * touch the same memory at the same time.
+ *
  * An access that crosses a page boundary is two parts, translated in
  * address order before any byte moves.  If the second part faults,
  * nothing is written, but the first part keeps its TLB entry and the
@@ -34,7 +39,8 @@ static uint64_t to_paddr(const struct sim_tlb_entry *e, uint64_t vaddr)
 static bool through_entry(unsigned core, struct sim_tlb_entry *e, enum hal_sim_access kind,
 			  uint64_t vaddr, uint64_t *paddr, struct hal_sim_fault *f)
 {
-	sim_stale_hit(core, e, vaddr);
+	if (!sim_sched_concurrent())
+		sim_stale_hit(core, e, vaddr);
 	if (!sim_rights_permit(e->write, e->user, e->exec, kind)) {
 		sim_tlb_forget(e);
 		return fail(f, HAL_SIM_FAULT_PROTECTION, e->level);
@@ -84,6 +90,20 @@ static bool translate(unsigned core, enum hal_sim_access kind, uint64_t vaddr, u
 	return through_walk(core, asid, pml4, kind, vaddr, paddr, f);
 }
 
+/* Translate every part, holding core's TLB; false at the first fault. */
+static bool translate_parts(unsigned core, enum hal_sim_access kind, struct part *p, unsigned n,
+			    struct hal_sim_fault *f)
+{
+	bool ok = true;
+	unsigned i;
+
+	sim_tlb_lock(core);
+	for (i = 0; i < n && ok; i++)
+		ok = translate(core, kind, p[i].vaddr, &p[i].paddr, f);
+	sim_tlb_unlock(core);
+	return ok;
+}
+
 /* Cut [vaddr, vaddr + size) at the page boundary; returns the part count. */
 static unsigned split(uint64_t vaddr, unsigned size, struct part *p)
 {
@@ -109,9 +129,11 @@ static void move_part(const struct part *p, bool store, uint64_t *value, unsigne
 		unsigned bitpos = 8 * (shift + i);
 
 		if (store && mem != NULL)
-			mem[i] = (uint8_t)(*value >> bitpos);
+			__atomic_store_n(&mem[i], (uint8_t)(*value >> bitpos), __ATOMIC_RELAXED);
 		else if (!store)
-			*value |= (uint64_t)(mem != NULL ? mem[i] : 0xff) << bitpos;
+			*value |= (uint64_t)(mem != NULL ? __atomic_load_n(&mem[i], __ATOMIC_RELAXED)
+							 : 0xff)
+				  << bitpos;
 	}
 }
 
@@ -130,9 +152,8 @@ bool hal_sim_user_access(unsigned core, enum hal_sim_access kind, uint64_t vaddr
 	sim_mmu_ready();
 	*f = (struct hal_sim_fault){ .vaddr = vaddr, .access = kind };
 	n = split(vaddr, size, p);
-	for (i = 0; i < n; i++)
-		if (!translate(core, kind, p[i].vaddr, &p[i].paddr, f))
-			return false;
+	if (!translate_parts(core, kind, p, n, f))
+		return false;
 	if (kind != HAL_SIM_WRITE)
 		*value = 0;
 	for (i = 0; i < n; i++)

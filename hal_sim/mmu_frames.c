@@ -17,12 +17,19 @@
  * block.  Every counter only grows, so each sum moves whenever any frame
  * of its page is aged, and never otherwise.
  *
+ * Counters are read and bumped with relaxed atomics: a core filling its
+ * TLB reads generations while the kernel on another core ages pages.
+ * Nothing orders one counter against another; a fill racing an aging
+ * simply records either generation, as a real TLB fill racing a store
+ * would see either entry.
+ *
  * Table levels.  One byte per 4 KiB frame: 0 if unknown, else 1 + the
  * level the frame serves at as a page table.  A PML4 is learnt when the
  * kernel creates it (hal_vspace_init) or a core loads it, with every table
  * already below it; a table when a present entry of a known table points
  * at it; zeroing the frame forgets it.  hal_pte_write
- * needs the level to tell a leaf from a table pointer.
+ * needs the level to tell a leaf from a table pointer.  Only the kernel,
+ * under its lock, reads or writes levels.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,13 +123,14 @@ static struct region *frame_of(uint64_t paddr, uint64_t *index)
 
 static uint64_t block(const uint64_t *counter, uint64_t n, uint64_t paddr, unsigned shift)
 {
-	return (paddr >> shift) < n ? counter[paddr >> shift] : 0;
+	return (paddr >> shift) < n ? __atomic_load_n(&counter[paddr >> shift], __ATOMIC_RELAXED)
+				    : 0;
 }
 
 static void bump(uint64_t *counter, uint64_t n, uint64_t paddr, unsigned shift)
 {
 	if ((paddr >> shift) < n)
-		counter[paddr >> shift]++;
+		__atomic_fetch_add(&counter[paddr >> shift], 1, __ATOMIC_RELAXED);
 }
 
 uint64_t sim_page_generation(uint64_t page, unsigned level)
@@ -139,7 +147,8 @@ uint64_t sim_page_generation(uint64_t page, unsigned level)
 		       block(fr.g2m, fr.n2m, page, SHIFT_2M) + g1;
 	default:
 		r = frame_of(page, &index);
-		return (r ? r->g4k[index] : 0) + block(fr.g2m, fr.n2m, page, SHIFT_2M) + g1;
+		return (r ? __atomic_load_n(&r->g4k[index], __ATOMIC_RELAXED) : 0) +
+		       block(fr.g2m, fr.n2m, page, SHIFT_2M) + g1;
 	}
 }
 
@@ -165,7 +174,7 @@ void sim_age_page(uint64_t page, unsigned level)
 		r = frame_of(page, &index);
 		if (r == NULL)
 			return;
-		r->g4k[index]++;
+		__atomic_fetch_add(&r->g4k[index], 1, __ATOMIC_RELAXED);
 		bump(fr.sub2m, fr.n2m, page, SHIFT_2M);
 		bump(fr.sub1g, fr.n1g, page, SHIFT_1G);
 	}

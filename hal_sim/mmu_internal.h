@@ -9,9 +9,17 @@
  *   mmu_access.c  user accesses through the TLB;
  *   mmu.c         the kernel-facing HAL calls and each core's CR3.
  *
- * Levels are pte.h's enum pt_level, held in unsigned.  None of this is
- * thread-safe: cores run one at a time (fibers); the free-running mode
- * will need a lock around the TLBs and the frame bookkeeping.
+ * Levels are pte.h's enum pt_level, held in unsigned.
+ *
+ * Concurrency (the free scheduler runs cores on host threads).  The
+ * kernel's side (hal_pte_write, hal_memory_zero, vspace loads, table
+ * levels) runs under the kernel lock.  User accesses run at any time, so
+ * what they share with the kernel is atomic: page-table entries (stored
+ * with an exchange, loaded with acquire, Accessed/Dirty set with an
+ * atomic OR), generations and counters.  A core's TLB is used by that
+ * core's thread only, under its mutex (sim_tlb_lock); the kernel's aging
+ * of a leaf, which refreshes other cores' entries, takes every core's
+ * mutex in core order.  The mutexes are taken only in free mode.
  */
 #ifndef KMM_HAL_SIM_MMU_INTERNAL_H
 #define KMM_HAL_SIM_MMU_INTERNAL_H
@@ -95,6 +103,15 @@ struct sim_tlb_entry *sim_tlb_lookup(unsigned core, unsigned asid, uint64_t vadd
 /* Cache w's translation of vaddr: a free slot, else the least recently used. */
 struct sim_tlb_entry *sim_tlb_fill(unsigned core, unsigned asid, uint64_t vaddr, uint64_t pml4,
 				   const struct sim_walk *w);
+
+/*
+ * Hold core's TLB (or every core's, in core order) while using it; no-ops
+ * unless cores run concurrently.
+ */
+void sim_tlb_lock(unsigned core);
+void sim_tlb_unlock(unsigned core);
+void sim_tlb_lock_all(void);
+void sim_tlb_unlock_all(void);
 
 /* Forget one entry (a fault through it; not an invalidation). */
 void sim_tlb_forget(struct sim_tlb_entry *e);

@@ -20,13 +20,17 @@
  * A hit on a stale entry is recorded (the first since the last clear is
  * kept, sticky) and the access still uses it, as hardware would;
  * hal_sim_tlb_check() applies the same tests to every entry at once.
+ * Under the free scheduler hits are not judged (see hal_sim.h); the
+ * record is claimed with a compare-and-swap all the same.
  */
 #include <string.h>
 
 #include "mmu_internal.h"
 
+enum { STALE_NONE, STALE_WRITING, STALE_SET };
+
 static struct {
-	bool set;
+	unsigned state;   /* STALE_*: who claimed the record, and whether it is written */
 	struct hal_sim_stale first;
 } stale;
 
@@ -78,11 +82,14 @@ bool sim_stale_hit(unsigned core, const struct sim_tlb_entry *e, uint64_t vaddr)
 {
 	struct hal_sim_stale s;
 
+	unsigned expect = STALE_NONE;
+
 	if (!judge(core, e, vaddr, &s))
 		return false;
-	if (!stale.set) {
+	if (__atomic_compare_exchange_n(&stale.state, &expect, STALE_WRITING, false,
+					__ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
 		stale.first = s;
-		stale.set = true;
+		__atomic_store_n(&stale.state, STALE_SET, __ATOMIC_RELEASE);
 	}
 	return true;
 }
@@ -93,6 +100,7 @@ void sim_stale_age_leaf(uint64_t leaf_pte, uint64_t page, unsigned level)
 	struct sim_tlb_entry *e = sim_tlb_all(&n, NULL);
 	uint64_t bytes = sim_page_mask(level) + 1;
 
+	sim_tlb_lock_all();
 	for (i = 0; i < n; i++)
 		e[i].keep = e[i].valid && e[i].leaf_pte != leaf_pte &&
 			    sim_tlb_overlaps(&e[i], page, bytes) &&
@@ -103,18 +111,21 @@ void sim_stale_age_leaf(uint64_t leaf_pte, uint64_t page, unsigned level)
 			e[i].gen = sim_page_generation(e[i].frame, e[i].level);
 		e[i].keep = false;
 	}
+	sim_tlb_unlock_all();
 }
 
 bool hal_sim_stale_violation(struct hal_sim_stale *out)
 {
-	if (stale.set && out != NULL)
+	bool set = __atomic_load_n(&stale.state, __ATOMIC_ACQUIRE) == STALE_SET;
+
+	if (set && out != NULL)
 		*out = stale.first;
-	return stale.set;
+	return set;
 }
 
 void hal_sim_clear_stale(void)
 {
-	stale.set = false;
+	__atomic_store_n(&stale.state, STALE_NONE, __ATOMIC_RELEASE);
 }
 
 bool hal_sim_tlb_check(struct hal_sim_stale *out)

@@ -17,11 +17,15 @@
  * and a 2 MiB one after a remap without invalidation) resolve the same
  * way every run.
  */
+#include <glib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "mmu_internal.h"
+
+/* One per core; a zeroed static GMutex needs no init.  See mmu_internal.h. */
+static GMutex tlb_mutex[HAL_SIM_MAX_CORES];
 
 static struct {
 	struct sim_tlb_entry *e;   /* cores * size entries */
@@ -54,6 +58,34 @@ struct sim_tlb_entry *sim_tlb_all(unsigned *count, unsigned *size)
 	if (size != NULL)
 		*size = tlb.size;
 	return tlb.e;
+}
+
+void sim_tlb_lock(unsigned core)
+{
+	if (sim_sched_concurrent())
+		g_mutex_lock(&tlb_mutex[core]);
+}
+
+void sim_tlb_unlock(unsigned core)
+{
+	if (sim_sched_concurrent())
+		g_mutex_unlock(&tlb_mutex[core]);
+}
+
+void sim_tlb_lock_all(void)
+{
+	unsigned c;
+
+	for (c = 0; c < tlb.cores; c++)
+		sim_tlb_lock(c);
+}
+
+void sim_tlb_unlock_all(void)
+{
+	unsigned c;
+
+	for (c = tlb.cores; c-- > 0;)
+		sim_tlb_unlock(c);
 }
 
 static struct sim_tlb_entry *core_entries(unsigned core)
@@ -157,11 +189,13 @@ void hal_sim_tlb_flush_all(unsigned core)
 
 	sim_mmu_ready();
 	e = core_entries(core);
+	sim_tlb_lock(core);
 	for (i = 0; i < tlb.size; i++) {
 		if (e[i].valid)
 			tlb.stats[core].invalidations++;
 		e[i].valid = false;
 	}
+	sim_tlb_unlock(core);
 }
 
 void hal_sim_tlb_stats(unsigned core, struct hal_sim_tlb_stats *out)
