@@ -253,7 +253,9 @@ size_t fz_decode(const uint8_t *data, size_t len, const struct kmm_bootinfo *bi,
 	h->seed = 0;
 	for (unsigned i = 0; i < 4; i++)
 		h->seed |= (uint64_t)byte(&in) << (8 * i);
-	h->cores = 1;
+	h->pct_depth = byte(&in) % (FZ_MAX_PCT_DEPTH + 1);
+	h->cores_asked = 1 + byte(&in) % FZ_MAX_CORES;
+	h->cores = 1;  /* the multicore scheduler is not wired in yet */
 	*s = (struct prog_stream){ code, 0, 0 };
 	while (in.pos < in.len && s->nops < FZ_MAX_OPS) {
 		if (build(&in, &op) && prog_op_valid(&op)) {

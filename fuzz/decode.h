@@ -3,8 +3,16 @@
  *
  * Layout of an input (every byte string is one; a missing byte reads 0):
  *
- *     header   seed (4 bytes, little endian); the core count is 1 for now
+ *     header   FZ_HEADER_BYTES: seed (4 bytes, little endian), PCT depth
+ *              (1 byte, % (FZ_MAX_PCT_DEPTH + 1)), core count (1 byte,
+ *              1 + b % FZ_MAX_CORES)
  *     ops      one selector byte each, then the bytes that op consumes
+ *
+ * The scheduler fields are decoded already so that inputs keep their
+ * meaning when multicore lands; until then every op goes to core 0 and
+ * the run uses one core (fz_header.cores is forced to 1, cores_asked
+ * keeps what the input said).  Multicore will take the scheduler seed
+ * and PCT depth from here and pick each op's core from the op bytes.
  *
  * Selectors 0..199 invoke a label (1 + sel % 22) with its named syntax
  * (sim/syntax.c) and one byte per message word and extra cap, mapped
@@ -37,10 +45,15 @@
 #define FZ_ROOT_BITS 8             /* root CNode radix: 256 slots */
 #define FZ_FREE_SLOTS 64           /* first_free .. first_free + 63 */
 #define FZ_CODE_WORDS (FZ_MAX_OPS * PROG_OP_MAX_WORDS)
+#define FZ_HEADER_BYTES 6
+#define FZ_MAX_CORES 4
+#define FZ_MAX_PCT_DEPTH 7
 
 struct fz_header {
-	uint64_t seed;
-	unsigned cores;
+	uint64_t seed;         /* the scheduler's seed (and kmm-sim's --seed) */
+	unsigned pct_depth;    /* PCT priority change points, 0..FZ_MAX_PCT_DEPTH */
+	unsigned cores_asked;  /* 1..FZ_MAX_CORES, as the input says */
+	unsigned cores;        /* what the run uses: 1 until multicore lands */
 };
 
 /*

@@ -1,13 +1,28 @@
 #!/usr/bin/env python3
 """Write the seed corpus fuzz/corpus/ for kmm-fuzz (the byte format is in
-decode.h).  Each seed is a short program that reaches some deep state:
-objects of every type, derivation chains, revokes, a mapped and accessed
-frame, preemptions, ASID pools, CNode moves.  Slot choices assume the
-fuzzer's machine (4 MiB, root CNode 8 bits): ut_main is the 14th untyped.
+decode.h).  Two kinds of seed:
 
-    python3 fuzz/make_seeds.py        (rewrites fuzz/corpus/seed-*)
+* seed-NAME: short hand-written programs that reach some deep state:
+  objects of every type, derivation chains, revokes, a mapped and
+  accessed frame, preemptions, ASID pools, CNode moves.  Slot choices
+  assume the fuzzer's machine (4 MiB, root CNode 8 bits): ut_main is the
+  14th untyped.
+* scn-NAME: every scenario of scenarios/ (and scenarios/regress/),
+  expanded by kmm-sim on the fuzzer's machine and encoded by
+  kmm-fuzz-seed (fuzz/encode.h): its invocations, accesses, preemptions
+  and checks, without its expectations and assertions.
+
+    python3 fuzz/make_seeds.py [BUILD_DIR]   (default: build)
+
+rewrites fuzz/corpus/seed-* and scn-*; regress-* inputs (crashes the
+fuzzer found once) are kept.  BUILD_DIR is a plain build with
+sim/kmm-sim and fuzz/kmm-fuzz-seed.
 """
+import glob
 import os
+import subprocess
+import sys
+import tempfile
 
 UT_MAIN = 13              # untyped index of the 4 MiB block
 LABELS = ["retype", "tcb_configure", "revoke", "delete", "cancel_badged", "copy",
@@ -130,17 +145,59 @@ SEEDS = {
 }
 
 
-def main():
-    out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
-    os.makedirs(out, exist_ok=True)
-    for old in os.listdir(out):
-        if old.startswith("seed-"):
-            os.remove(os.path.join(out, old))
+HEADER_PAD = bytes([0, 0])  # PCT depth 0, one core (decode.h)
+
+
+def hand_seeds(out):
     for i, (name, ops) in enumerate(sorted(SEEDS.items())):
-        data = bytes([i + 1, 0, 0, 0]) + bytes(ops)
+        data = bytes([i + 1, 0, 0, 0]) + HEADER_PAD + bytes(ops)
         with open(os.path.join(out, "seed-" + name), "wb") as f:
             f.write(data)
-    print("%d seeds in %s" % (len(SEEDS), out))
+    return len(SEEDS)
+
+
+def scenario_seeds(root, out, build):
+    """scn-NAME for each scenario; returns how many were written."""
+    sim = os.path.join(build, "sim", "kmm-sim")
+    enc = os.path.join(build, "fuzz", "kmm-fuzz-seed")
+    files = sorted(glob.glob(os.path.join(root, "scenarios", "*.kmm")) +
+                   glob.glob(os.path.join(root, "scenarios", "regress", "*.kmm")))
+    n = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        blob = os.path.join(tmp, "p.blob")
+        for i, path in enumerate(files):
+            name = os.path.splitext(os.path.basename(path))[0]
+            # The run may fail on the small machine; the blob is written first.
+            subprocess.run([sim, "-q", "--mem", "4M", "--root-bits", "8",
+                            "--emit-program", blob, path],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            if not os.path.exists(blob):
+                print("  %s: not expanded, left out" % name)
+                continue
+            seed = os.path.join(out, "scn-" + name)
+            r = subprocess.run([enc, blob, seed, str(100 + i)],
+                               stdout=subprocess.PIPE, text=True)
+            os.remove(blob)
+            if r.returncode != 0 or os.path.getsize(seed) <= 6:
+                print("  %s: no ops, left out" % name)
+                if os.path.exists(seed):
+                    os.remove(seed)
+                continue
+            n += 1
+    return n
+
+
+def main():
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    build = sys.argv[1] if len(sys.argv) > 1 else os.path.join(root, "build")
+    out = os.path.join(root, "fuzz", "corpus")
+    os.makedirs(out, exist_ok=True)
+    for old in os.listdir(out):
+        if old.startswith("seed-") or old.startswith("scn-"):
+            os.remove(os.path.join(out, old))
+    n = hand_seeds(out)
+    m = scenario_seeds(root, out, build)
+    print("%d hand-written and %d scenario seeds in %s" % (n, m, out))
 
 
 if __name__ == "__main__":

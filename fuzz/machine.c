@@ -1,0 +1,18 @@
+/*
+ * The fuzzed machine (see machine.h).  One core until the multicore
+ * scheduler lands; the decoder already reads the core count from the
+ * input header.
+ */
+#include <kmm/kernel.h>
+
+#include "decode.h"
+#include "hal_sim.h"
+#include "machine.h"
+
+bool fz_machine_boot(void)
+{
+	struct hal_sim_config hc = { .mem_bytes = FZ_MEM_BYTES, .cores = 1 };
+	struct kmm_boot_config kc = { FZ_ROOT_BITS, KMM_DEFAULT_WORK_UNITS };
+
+	return hal_sim_configure(&hc) == HAL_SIM_OK && kmm_boot(&kc);
+}
