@@ -1,8 +1,10 @@
 /*
  * kmm-sim --replay FILE: a fuzz input (fuzz/decode.h) instead of a
  * scenario.  The machine is the fuzzer's (FZ_MEM_BYTES of RAM, a
- * FZ_ROOT_BITS root CNode) unless flags say otherwise, the bytes decode
- * into core 0's ops exactly as in the harness, and --emit-scenario
+ * FZ_ROOT_BITS root CNode) unless flags say otherwise, the reference
+ * model is on (as in the harness), the bytes decode into core 0's ops
+ * exactly as in the harness (the header's PCT depth and core count are
+ * not used until multicore lands), and --emit-scenario
  * writes those ops as scenario text (the trace's op syntax, preceded by
  * the machine statement) for scenarios/regress/.
  */
@@ -16,6 +18,8 @@
 
 void sim_replay_defaults(struct sim_opts *o)
 {
+	if (!o->model_given)
+		o->model = true;   /* the harness compares every op with the model */
 	if (!o->mem_given)
 		o->mem = FZ_MEM_BYTES;
 	if (!o->root_bits_given)
