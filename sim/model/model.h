@@ -1,20 +1,74 @@
 /*
- * The independent reference model (DESIGN §6, issue 5 item 1), v1.
+ * The independent reference model (DESIGN §6, issue 5 item 1), v2.
  *
- * A deliberately simple abstract state -- caps in slots (keyed by slot
- * address), each with its derivation parent and ordered children as an
- * explicit tree -- written from /work/shared/reference/sel4-semantics.md
- * sections 0, a and b, sharing nothing with kernel_core but the ABI
- * headers.  The boot state is copied once from kmm_bootinfo() and
- * kmm_inspect_walk(); from then on the model predicts every invocation's
- * result and state, and model_step() compares both with the kernel.
+ * A deliberately simple abstract state, written from
+ * /work/shared/reference/sel4-semantics.md (§0, §a, §b, §c) and kmm's
+ * documented differences (README "Where kmm differs from seL4",
+ * scenarios/README), sharing nothing with kernel_core but the ABI headers
+ * (kmm/abi.h, kmm/kernel.h):
  *
- * Scope v1: untyped memory and CSpace.  VM (paging, ASID, TCB_Configure
- * invocations, user accesses, `run`) makes the model "unmodelled" for the
- * rest of the run: it stops predicting and comparing, silently, and the
- * summary says so.  Preemption: only completed invocations are compared
- * (restart semantics); the intermediate states after a PREEMPTED result are
- * not compared in v1.  Hosted (glib); kmm-sim only.
+ *   - caps in slots, each with its derivation parent and ordered children
+ *     as an explicit tree, untyped watermarks, zombies;
+ *   - every paging object as 512 abstract entries (empty / next table /
+ *     page with rights and attributes), the ASID table and its pools;
+ *   - the bytes user code wrote (RAM frames start zero; device bytes are
+ *     learnt at first sight, since what a device holds is not knowable);
+ *   - which thread each core runs, and its CSpace and VSpace roots.
+ *
+ * The boot state is read once through kmm_bootinfo()/kmm_inspect_walk();
+ * from then on model_step() predicts every completed op -- each
+ * invocation's result (kind, error code, every detail word), a user
+ * access's value or VmFault(vaddr, access, reason), NoThread -- applies it
+ * to the model and compares, stopping at the first difference with the
+ * invariant "model.<field>":
+ *
+ *   model.result.{kind,error,ndetail,detail}  an invocation's or access's result
+ *   model.memory                              a byte a read returned
+ *   model.cap.<field>                         a slot: type, paddr, parent, size_bits,
+ *                                             badge, rights, watermark, device,
+ *                                             revocable, first_badged, vm_rights,
+ *                                             radix, guard(_size), mapped, asid, vaddr
+ *   model.asid_table, model.asid              pool index -> pool; ASID -> PML4
+ *   model.mapping                             for every live vspace (each ASID that
+ *                                             resolves), the entry deciding each part
+ *                                             of the user half: level, page address,
+ *                                             size, rights, attributes, XD
+ *   model.running                             the thread a core runs (cores that ran ops)
+ *   model.run                                 `run` named no TCB in the model
+ *
+ * The kernel's side is read only through kmm_inspect_* (walk, pte, asid_pool,
+ * vspace_for_asid, current_thread).
+ *
+ * What is not modelled (so not compared):
+ *   - Accessed/Dirty bits, TLB contents (the checker's 4.tlb.stale covers
+ *     stale translations; a stale one that changes a result is caught here);
+ *   - a user access to the canonical kernel half: the model predicts a fault
+ *     at that address but accepts either Protection or NotPresent, which
+ *     depends on the platform's kernel window;
+ *   - the bytes of kernel objects (`assert memory` checks those);
+ *   - mappings under PML4s that no ASID resolves to (unreachable by any
+ *     thread; their entries are still modelled, for when they matter);
+ *   - more than one core at a time (kmm-sim refuses --model with --cores > 1).
+ * An op kind the model has no meaning for would make it "unmodelled" for
+ * the rest of the run (silently, counted in the summary); no op the
+ * executor passes today does.
+ *
+ * Preemption and restart semantics.  The executor calls model_step only
+ * for completed ops: a PREEMPTED result is re-issued until it completes,
+ * and the model sees the op once, with its final result, as one atomic
+ * step.  Only that final state is compared; the intermediate states a
+ * preempted revoke, CNode delete or untyped reset leaves are not.  Given
+ * a PREEMPTED result anyway (a harness that passes every result), the
+ * model changes nothing and compares nothing for it and judges the op
+ * when it completes.  Accepting intermediate states as prefixes of the
+ * effect (revoke: the remaining descendants a subset of those before;
+ * reset: the watermark only moving down) would need that call for every
+ * PREEMPTED result, so that the model can hold the op open until its
+ * completion; with one core no other op can run in between, so nothing
+ * observable is lost today.
+ *
+ * With more than 4096 caps the state is compared every 1024th step and
+ * at the end (results after every step).  Hosted (glib); kmm-sim only.
  */
 #ifndef KMM_SIM_MODEL_H
 #define KMM_SIM_MODEL_H
@@ -30,7 +84,12 @@ struct model;
 struct model *model_new(uint64_t caller);
 void model_free(struct model *m);
 
-/* The executor's hook (struct exec_model): see exec.h. */
+/*
+ * The executor's hook (struct exec_model): see exec.h.  op NULL: the end
+ * of the run (a full comparison).  `model_perturb CPTR` changes the model
+ * only, chosen by the cptr's top byte (perturb.c: 0 badge, 1 recorded
+ * vaddr, 2 mapping rights, 3 a memory byte, 4 an ASID, 5 core 0's thread).
+ */
 bool model_step(void *ctx, const struct prog_op *op, const struct kmm_result *res,
 		struct exec_model_diff *d);
 
