@@ -84,7 +84,7 @@ enum hal_sim_sched_status sim_free_run(hal_sim_core_fn body, void *ctx)
 	fr.body = body;
 	fr.ctx = ctx;
 	for (c = 0; c < sim_sched.cores; c++) {
-		char name[16];
+		char name[24];
 
 		snprintf(name, sizeof(name), "kmm-core-%u", c);
 		t[c] = g_thread_new(name, core_thread, (gpointer)(uintptr_t)c);

@@ -13,6 +13,7 @@
 
 #include "hal.h"
 #include "hal_sim.h"
+#include "object/pte.h"
 
 #if defined(__has_include)
 #if __has_include(<valgrind/valgrind.h>)
@@ -520,13 +521,14 @@ END_TEST
 
 static unsigned phase_done;
 
+/* ctx NULL: deterministic, note the phases; else free (no shared log). */
 static void phases_body(unsigned core, void *ctx)
 {
 	unsigned p, n = hal_core_count();
 
-	(void)ctx;
 	for (p = 0; p < 3; p++) {
-		note(10 * p + core);
+		if (ctx == NULL)
+			note(10 * p + core);
 		__atomic_fetch_add(&phase_done, 1, __ATOMIC_RELAXED);
 		hal_sim_sched_point();
 		hal_sim_sched_barrier();
@@ -559,12 +561,9 @@ START_TEST(barriers_order_phases_in_free_mode)
 	if (under_valgrind())
 		return;
 	configure(4);
-	phase_done = 0;
-	ev.n = 0;
 	for (int i = 0; i < 20; i++) {
 		phase_done = 0;
-		ev.n = 0;
-		ck_assert_int_eq(hal_sim_sched_run(&c, phases_body, NULL), HAL_SIM_SCHED_DONE);
+		ck_assert_int_eq(hal_sim_sched_run(&c, phases_body, &c), HAL_SIM_SCHED_DONE);
 	}
 	hal_sim_teardown();
 }
@@ -744,6 +743,113 @@ START_TEST(pct_with_change_points_interleaves)
 }
 END_TEST
 
+/* ---- the MMU under concurrent cores ------------------------------------------------ */
+
+/*
+ * One vspace (ASID 1) built by hand in main RAM (4 MiB up): PML4, PDPT, PD
+ * and PT, and 16 frames mapped at 0 .. 64 KiB.  Core 0 unmaps and remaps
+ * page after page with a shootdown each time; the others write and read
+ * their own word of every page meanwhile.
+ */
+#define VS_BASE   (4 * MIB)
+#define VS_PML4   VS_BASE
+#define VS_PT     (VS_BASE + 0x3000)
+#define VS_FRAME(i) (VS_BASE + 0x10000 + (uint64_t)(i) * 0x1000)
+#define VS_PAGES  16
+#define VS_USER   (PTE_P | PTE_RW | PTE_US)
+
+static uint64_t flush_vaddr;
+
+static void build_vspace(void)
+{
+	unsigned i;
+
+	hal_vspace_init(VS_PML4);
+	hal_pte_write(VS_PML4, (VS_BASE + 0x1000) | VS_USER);
+	hal_pte_write(VS_BASE + 0x1000, (VS_BASE + 0x2000) | VS_USER);
+	hal_pte_write(VS_BASE + 0x2000, VS_PT | VS_USER);
+	for (i = 0; i < VS_PAGES; i++)
+		hal_pte_write(VS_PT + 8 * i, VS_FRAME(i) | VS_USER);
+}
+
+static void flush_handler(void)
+{
+	unsigned me = hal_core_id();
+
+	hal_tlb_invalidate_page(1, __atomic_load_n(&flush_vaddr, __ATOMIC_RELAXED));
+	__atomic_fetch_and(&ipi.ack, ~(1ull << me), __ATOMIC_RELEASE);
+}
+
+/* Core 0: unmap page j, shoot it down everywhere, map it again. */
+static void unmap_remap(unsigned j)
+{
+	unsigned c, n = hal_core_count();
+
+	hal_kernel_lock();
+	hal_pte_write(VS_PT + 8 * j, 0);
+	__atomic_store_n(&flush_vaddr, (uint64_t)j * 4096, __ATOMIC_RELAXED);
+	__atomic_store_n(&ipi.ack, ((1ull << n) - 1) & ~1ull, __ATOMIC_RELAXED);
+	hal_tlb_invalidate_page(1, (uint64_t)j * 4096);
+	for (c = 1; c < n; c++)
+		hal_ipi_send(c);
+	while (__atomic_load_n(&ipi.ack, __ATOMIC_ACQUIRE) != 0)
+		hal_cpu_relax();
+	hal_pte_write(VS_PT + 8 * j, VS_FRAME(j) | VS_USER);
+	hal_kernel_unlock();
+}
+
+static void mmu_body(unsigned core, void *ctx)
+{
+	unsigned i, rounds = *(unsigned *)ctx;
+
+	hal_kernel_lock();
+	hal_vspace_load(VS_PML4, 1);
+	hal_kernel_unlock();
+	for (i = 0; i < rounds; i++) {
+		uint64_t va = (uint64_t)(i % VS_PAGES) * 4096 + 8 * core, v = i;
+
+		if (core == 0) {
+			unmap_remap(i % VS_PAGES);
+		} else if (hal_sim_user_access(core, HAL_SIM_WRITE, va, 8, &v, NULL)) {
+			if (hal_sim_user_access(core, HAL_SIM_READ, va, 8, &v, NULL))
+				ck_assert_uint_eq(v, i);
+		}
+		hal_sim_sched_point();
+	}
+}
+
+static void user_accesses_during_shootdowns(enum hal_sim_sched_mode mode, unsigned rounds)
+{
+	struct hal_sim_sched_config c = det(mode, 6);
+	struct hal_sim_tlb_stats t;
+
+	configure(4);
+	build_vspace();
+	hal_sim_set_ipi_handler(flush_handler);
+	ck_assert_int_eq(hal_sim_sched_run(&c, mmu_body, &rounds), HAL_SIM_SCHED_DONE);
+	hal_sim_set_ipi_handler(NULL);
+	ck_assert(hal_sim_tlb_check(NULL));
+	ck_assert(!hal_sim_stale_violation(NULL));
+	hal_sim_tlb_stats(1, &t);
+	ck_assert_uint_gt(t.hits, 0);
+	ck_assert_uint_gt(t.invalidations, 0);
+	hal_sim_teardown();
+}
+
+START_TEST(user_accesses_during_shootdowns_stay_fresh_in_deterministic_mode)
+{
+	user_accesses_during_shootdowns(HAL_SIM_SCHED_UNIFORM, 400);
+}
+END_TEST
+
+START_TEST(user_accesses_during_shootdowns_stay_fresh_in_free_mode)
+{
+	if (under_valgrind())
+		return;
+	user_accesses_during_shootdowns(HAL_SIM_SCHED_FREE, 4000);
+}
+END_TEST
+
 /* ---- one core, many cores, bad configurations ----------------------------------- */
 
 START_TEST(one_core_outside_a_run_behaves_as_before)
@@ -846,6 +952,8 @@ static Suite *suite(void)
 	tcase_add_test(t, preempt_rate_injects_interrupts_that_replay);
 	tcase_add_test(t, pct_depth_one_runs_the_highest_priority_core_until_it_blocks);
 	tcase_add_test(t, pct_with_change_points_interleaves);
+	tcase_add_test(t, user_accesses_during_shootdowns_stay_fresh_in_deterministic_mode);
+	tcase_add_test(t, user_accesses_during_shootdowns_stay_fresh_in_free_mode);
 	tcase_add_test(t, one_core_outside_a_run_behaves_as_before);
 	tcase_add_test(t, sixty_four_cores_run_in_both_modes);
 	tcase_add_test(t, bad_configurations_are_refused);
