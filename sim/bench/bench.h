@@ -33,4 +33,7 @@ uint64_t bench_largest_untyped(void);
 /* The virtual-memory figures (vm_bench.c). */
 void bench_vm(double null_rate, unsigned big_bits);
 
+/* The scheduler's switch cost (sched_bench.c); reconfigures the machine, so last. */
+void bench_sched(void);
+
 #endif
