@@ -80,6 +80,8 @@ void hal_kernel_lock(void)
 		return;
 	case SIM_SCHED_NONE:
 		check_not_mine(me);
+		if (sync.owner != 0)
+			hal_panic("hal_kernel_lock: a run that did not finish left the lock held");
 		sync.owner = me + 1;
 		return;
 	}

@@ -805,6 +805,7 @@ static void mmu_body(unsigned core, void *ctx)
 	hal_kernel_lock();
 	hal_vspace_load(VS_PML4, 1);
 	hal_kernel_unlock();
+	hal_sim_sched_barrier();
 	for (i = 0; i < rounds; i++) {
 		uint64_t va = (uint64_t)(i % VS_PAGES) * 4096 + 8 * core, v = i;
 
@@ -832,7 +833,8 @@ static void user_accesses_during_shootdowns(enum hal_sim_sched_mode mode, unsign
 	ck_assert(!hal_sim_stale_violation(NULL));
 	hal_sim_tlb_stats(1, &t);
 	ck_assert_uint_gt(t.hits, 0);
-	ck_assert_uint_gt(t.invalidations, 0);
+	if (mode != HAL_SIM_SCHED_FREE)  /* free: core 1 may run after all shootdowns */
+		ck_assert_uint_gt(t.invalidations, 0);
 	hal_sim_teardown();
 }
 
