@@ -2,33 +2,44 @@
  * kmm-fuzz: the AFL++ harness, and (built without afl-clang-fast)
  * kmm-fuzz-replay, which runs each input file named on its command line.
  *
- * Per input: a fresh machine (hal_sim with FZ_MEM_BYTES of RAM, one core,
- * and kmm_boot with a FZ_ROOT_BITS root CNode), the input decoded into a
- * program (decode.h), and the executor with the invariant checker after
- * every op (CHECK_CHEAP, plus the MMU's stale-translation check) and the
- * full check at the end.  Fuzz programs carry no expectations, so any
- * failure is a broken invariant, a stuck restart loop or a decoder bug:
- * the executor's report (with the invariant's name) goes to stderr and
- * the process aborts, which AFL++ records as a crash.  A kernel panic
- * aborts inside hal_sim after the same report.
+ * Per input: a fresh machine (machine.h), a fresh reference model of it
+ * (sim/model/, hooked into the executor so every completed op is compared
+ * with it), the input decoded into a program (decode.h), and the executor
+ * with the invariant checker after every op (CHECK_CHEAP, which includes
+ * the incremental zero-above-watermark check, plus the MMU's
+ * stale-translation check) and the full check at the end.
+ * KMM_FUZZ_CHECK=end in the environment checks at the end only (the model
+ * still compares every op): it is there to measure what the per-op checks
+ * cost.  Fuzz programs carry no expectations, so any failure is a broken
+ * invariant, a model difference ("model.<field>"), a stuck restart loop or
+ * a decoder bug: the executor's report (with the invariant's name) goes
+ * to stderr and the process aborts, which AFL++ records as a crash.  A
+ * kernel panic aborts inside hal_sim after the same report.
  *
  * Persistent mode with shared-memory test cases (__AFL_FUZZ_INIT,
- * __AFL_LOOP); the guards are here only, never in kernel_core.
+ * __AFL_LOOP); the machine is made after __AFL_INIT, once per input.  The
+ * guards are here only, never in kernel_core.  Built with
+ * -DKMM_FUZZ_LIBFUZZER it is instead an LLVMFuzzerTestOneInput target for
+ * OSS-Fuzz/ClusterFuzzLite engines (.clusterfuzzlite/build.sh).
  */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include <kmm/kernel.h>
 
+#include "checker.h"
 #include "decode.h"
 #include "exec.h"
 #include "hal_sim.h"
+#include "machine.h"
+#include "model/model.h"
 #include "sim.h"   /* sim_mmu_hooks: the executor's MMU on hal_sim */
 
 #define FZ_MAX_INPUT (1u << 16)
 
 static uint64_t code[FZ_CODE_WORDS];
 static struct exec x;
+static enum exec_check check_mode = EXEC_CHECK_EVERY;
 static void *scratch_mem;
 static size_t scratch_bytes;
 
@@ -67,38 +78,50 @@ static void on_panic(const char *msg, void *ctx)
 	exec_report_panic(ctx, msg);
 }
 
-/* A fresh machine; any refusal is a harness bug. */
+/* A fresh machine and the checker's memory of the last one forgotten. */
 static void boot_machine(void)
 {
-	struct hal_sim_config hc = { .mem_bytes = FZ_MEM_BYTES, .cores = 1 };
-	struct kmm_boot_config kc = { FZ_ROOT_BITS, KMM_DEFAULT_WORK_UNITS };
-
-	if (hal_sim_configure(&hc) != HAL_SIM_OK || !kmm_boot(&kc)) {
+	if (!fz_machine_boot()) {
 		fprintf(stderr, "kmm-fuzz: the machine did not boot\n");
 		abort();
 	}
+	checker_forget();
+}
+
+/* KMM_FUZZ_CHECK=end: the invariant checker at the end of each input only. */
+static void read_check_mode(void)
+{
+	const char *m = getenv("KMM_FUZZ_CHECK");
+
+	if (m != NULL && m[0] == 'e')
+		check_mode = EXEC_CHECK_END;
 }
 
 /* Run one input; aborts on any failure but an expectation (there are none). */
 static size_t run_one(const uint8_t *buf, size_t len, const char *name)
 {
 	struct exec_config c = {
-		.check = EXEC_CHECK_EVERY, .file = name,
-		.io = { write_out, write_err, scratch, preempt_after, NULL, { 0 } },
+		.check = check_mode, .file = name,
+		.io = { .out = write_out, .err = write_err, .scratch = scratch,
+			.preempt_after = preempt_after },
 	};
 	struct fz_header h;
 	struct prog_stream s;
+	struct model *m;
 	size_t nops;
 
 	boot_machine();
 	nops = fz_decode(buf, len, kmm_bootinfo(), &h, code, &s);
 	c.caller = kmm_bootinfo()->root_tcb;
+	m = model_new(c.caller);
+	c.model = (struct exec_model){ model_step, m };
 	sim_mmu_hooks(&c.io.mmu);
 	exec_init(&x, &c);
 	hal_sim_set_panic_hook(on_panic, &x);
 	exec_stream(&x, &s);
 	exec_finish(&x);
 	hal_sim_set_panic_hook(NULL, NULL);
+	model_free(m);
 	if (x.status != EXEC_OK && x.status != EXEC_FAIL_EXPECT) {
 		fprintf(stderr, "kmm-fuzz: %s: %s at step %llu\n", name,
 			exec_status_text(x.status), (unsigned long long)x.steps);
@@ -107,7 +130,27 @@ static size_t run_one(const uint8_t *buf, size_t len, const char *name)
 	return nops;
 }
 
-#ifdef __AFL_FUZZ_TESTCASE_LEN
+#if defined(KMM_FUZZ_LIBFUZZER)
+
+/*
+ * The libFuzzer entry point ($LIB_FUZZING_ENGINE, .clusterfuzzlite/build.sh):
+ * libFuzzer, or AFL++/honggfuzz through their drivers, call it per input.
+ */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static bool ready;
+
+	if (!ready) {
+		read_check_mode();
+		ready = true;
+	}
+	run_one(data, size, "fuzz-input");
+	return 0;
+}
+
+#elif defined(__AFL_FUZZ_TESTCASE_LEN)
 
 #include <unistd.h>   /* read(), in __AFL_FUZZ_TESTCASE_LEN */
 
@@ -117,6 +160,7 @@ int main(void)
 {
 	const unsigned char *buf;
 
+	read_check_mode();
 	__AFL_INIT();
 	buf = __AFL_FUZZ_TESTCASE_BUF;
 	while (__AFL_LOOP(10000))
@@ -149,6 +193,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: kmm-fuzz-replay INPUT...\n");
 		return 2;
 	}
+	read_check_mode();
 	for (int i = 1; i < argc; i++) {
 		size_t n = read_input(argv[i], buf);
 
