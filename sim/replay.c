@@ -6,7 +6,7 @@
  * exactly as in the harness (the header's PCT depth and core count are
  * not used until multicore lands), and --emit-scenario
  * writes those ops as scenario text (the trace's op syntax, preceded by
- * the machine statement) for scenarios/regress/.
+ * the machine statement, model included) for scenarios/regress/.
  */
 #include <errno.h>
 
@@ -81,8 +81,9 @@ bool sim_emit_scenario(const char *path, const struct sim_opts *o, const struct 
 	sim_fmt_size(mem, o->mem);
 	fprintf(f, "# Decoded from the fuzz input %s:\n#   kmm-sim --replay %s\n"
 		"# (seed %llu; no expectations: the invariants are the test)\n\n"
-		"machine mem=%s root_bits=%llu\n\n", o->file, o->file,
-		(unsigned long long)o->seed, mem->str, (unsigned long long)o->root_bits);
+		"machine mem=%s root_bits=%llu model=%s\n\n", o->file, o->file,
+		(unsigned long long)o->seed, mem->str, (unsigned long long)o->root_bits,
+		o->model ? "on" : "off");
 	g_string_free(mem, TRUE);
 	prog_cursor_init(&c, &p->core[0]);
 	while (prog_next(&c, &op) == PROG_OK)
