@@ -238,7 +238,8 @@ bool hal_sim_tlb_check(struct hal_sim_stale *out);
  *    is a fiber; exactly one runs at a time and the running core changes
  *    only at scheduling points.  The choices come from the seed (uniform
  *    over the cores that can run, or PCT with pct_depth - 1 priority change
- *    points), or from a replayed list first.  No host clock or host
+ *    points; when only relaxing cores can run, PCT takes them round
+ *    robin), or from a replayed list first.  No host clock or host
  *    randomness is consulted: the same configuration and bodies give the
  *    same interleaving, every time.
  *  - free (HAL_SIM_SCHED_FREE): one host thread per core, really
@@ -295,7 +296,7 @@ enum hal_sim_sched_mode {
 struct hal_sim_sched_config {
 	enum hal_sim_sched_mode mode;
 	uint64_t seed;
-	unsigned pct_depth;         /* PCT: d >= 1 (d - 1 change points) */
+	unsigned pct_depth;         /* PCT: d, 1 .. HAL_SIM_PCT_MAX_DEPTH (d - 1 change points) */
 	uint64_t pct_steps;         /* PCT: k, the expected number of decisions (>= 1) */
 	/*
 	 * Deterministic modes: at each preemption check answer "interrupt
