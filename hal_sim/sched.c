@@ -185,13 +185,17 @@ void hal_cpu_relax(void)
 void hal_sim_sched_barrier(void)
 {
 	unsigned me = hal_core_id();
+	uint64_t mine;
 
 	if (sim_sched.active == SIM_SCHED_NONE)
 		return;
-	__atomic_fetch_add(&sim_sched.barrier[me], 1, __ATOMIC_ACQ_REL);
-	if (sim_sched.active == SIM_SCHED_DET)
-		sim_det_point(SIM_WAIT_BARRIER);
-	else
+	mine = __atomic_add_fetch(&sim_sched.barrier[me], 1, __ATOMIC_ACQ_REL);
+	if (sim_sched.active == SIM_SCHED_DET) {
+		/* An IPI wakes a waiting core too: wait again until all are here. */
+		do
+			sim_det_point(SIM_WAIT_BARRIER);
+		while (!sim_sched_barrier_reached(mine));
+	} else
 		sim_free_barrier();
 }
 

@@ -554,6 +554,46 @@ START_TEST(barriers_order_phases)
 }
 END_TEST
 
+/* Core 0 waits at a barrier; core 1 IPIs it before arriving there itself. */
+static void ipi_at_barrier_body(unsigned core, void *ctx)
+{
+	(void)ctx;
+	if (core == 0) {
+		hal_sim_sched_barrier();
+		note(0);
+		return;
+	}
+	hal_kernel_lock();
+	__atomic_store_n(&ipi.ack, 1, __ATOMIC_RELAXED);
+	hal_ipi_send(0);
+	while (__atomic_load_n(&ipi.ack, __ATOMIC_ACQUIRE) != 0)
+		hal_cpu_relax();
+	hal_kernel_unlock();
+	note(1);
+	hal_sim_sched_barrier();
+}
+
+START_TEST(an_ipi_taken_at_a_barrier_does_not_end_the_wait)
+{
+	for (uint64_t seed = 0; seed < 10; seed++) {
+		struct hal_sim_sched_config c = det(HAL_SIM_SCHED_UNIFORM, seed);
+
+		configure(2);
+		memset(&ipi, 0, sizeof(ipi));
+		hal_sim_set_ipi_handler(ipi_handler);
+		ev.n = 0;
+		ck_assert_int_eq(hal_sim_sched_run(&c, ipi_at_barrier_body, NULL),
+				 HAL_SIM_SCHED_DONE);
+		hal_sim_set_ipi_handler(NULL);
+		ck_assert_uint_eq(ipi.taken[0], 1);
+		ck_assert_uint_eq(ev.n, 2);
+		ck_assert_uint_eq(ev.v[0], 1);
+		ck_assert_uint_eq(ev.v[1], 0);
+	}
+	hal_sim_teardown();
+}
+END_TEST
+
 START_TEST(barriers_order_phases_in_free_mode)
 {
 	struct hal_sim_sched_config c = det(HAL_SIM_SCHED_FREE, 0);
@@ -948,6 +988,7 @@ static Suite *suite(void)
 	tcase_add_test(t, waits_that_cannot_end_are_deadlocks);
 	tcase_add_test(t, relax_waits_that_end_are_not_deadlocks);
 	tcase_add_test(t, barriers_order_phases);
+	tcase_add_test(t, an_ipi_taken_at_a_barrier_does_not_end_the_wait);
 	tcase_add_test(t, barriers_order_phases_in_free_mode);
 	tcase_add_test(t, stop_ends_the_run);
 	tcase_add_test(t, interrupt_after_counts_per_core);
