@@ -75,7 +75,7 @@ static void preempt_after(void *ctx, uint64_t n)
 
 static void on_panic(const char *msg, void *ctx)
 {
-	exec_report_panic(ctx, msg);
+	exec_report_panic(ctx, 0, msg);
 }
 
 /* A fresh machine and the checker's memory of the last one forgotten. */

@@ -16,3 +16,19 @@ unsigned hal_core_count(void)
 {
 	return 1;
 }
+
+/*
+ * hal.h contract: raise the kernel's IPI on core.  With one core the
+ * kernel never has another core to ask; SMP brings the LAPIC version.
+ */
+void hal_ipi_send(unsigned core)
+{
+	(void)core;
+	hal_panic("hal_ipi_send: no other cores are running");
+}
+
+/* hal.h contract: spin-wait hint. */
+void hal_cpu_relax(void)
+{
+	__builtin_ia32_pause();
+}

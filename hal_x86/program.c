@@ -156,7 +156,7 @@ _Noreturn void program_main(const struct multiboot_view *mb)
 		.check = (enum exec_check)h->check,
 		.trace = true,
 		.file = run.name,
-		.io = { out, err, scratch, preempt_after, 0, { 0 } },
+		.io = { out, err, scratch, preempt_after, 0, { 0 }, NULL, NULL, NULL, NULL },
 	};
 	const char *why;
 

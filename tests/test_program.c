@@ -71,6 +71,7 @@ static struct prog_op random_op(void)
 			op.pairs[i] = (struct prog_pair){ (uint32_t)next(), next() };
 	}
 	if (op.kind == PROG_CHECK || op.kind == PROG_DUMP || op.kind == PROG_PREEMPT ||
+	    op.kind == PROG_BARRIER ||
 	    op.kind == PROG_ASSERT_OBJECTS || op.kind == PROG_ACCESS ||
 	    op.kind == PROG_ASSERT_TLB || op.kind == PROG_ASSERT_RUNNING)
 		op.cptr = 0;
@@ -153,8 +154,9 @@ END_TEST
 
 START_TEST(bad_headers_are_malformed)
 {
-	/* kind 0, kind 15, 15 words, pairs on a check, words on a dump */
-	uint64_t bad[] = { 0, 15, PROG_INVOKE | (15ull << 11), PROG_CHECK | (1ull << 23),
+	/* kind 0, pairs on a barrier, 15 words, pairs on a check, words on a dump */
+	uint64_t bad[] = { 0, PROG_BARRIER | (1ull << 23), PROG_INVOKE | (15ull << 11),
+			   PROG_CHECK | (1ull << 23),
 			   PROG_DUMP | (1ull << 11) };
 	struct prog_cursor c;
 	struct prog_op op;
@@ -284,7 +286,7 @@ static enum exec_status finish_with_stale(bool have)
 	static struct exec x;
 	struct exec_config c = { .check = EXEC_CHECK_OFF, .file = "t.kmm" };
 
-	c.io = (struct exec_io){ sink, sink, NULL, NULL, &have, { 0 } };
+	c.io = (struct exec_io){ sink, sink, NULL, NULL, &have, { 0 }, NULL, NULL, NULL, NULL };
 	c.io.mmu.stale = fake_stale;
 	err_len = 0;
 	err_text[0] = '\0';

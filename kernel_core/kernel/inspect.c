@@ -8,6 +8,7 @@
 #include <kmm/kernel.h>
 #include "cdt.h"
 #include "lookup.h"
+#include "../object/tlb.h"
 #include "../object/vspace.h"
 
 static void fill_info(const struct slot *s, struct kmm_cap_info *out)
@@ -98,6 +99,11 @@ uint64_t kmm_inspect_vspace_for_asid(uint64_t asid)
 uint64_t kmm_inspect_current_thread(unsigned core)
 {
 	return core < hal_core_count() ? vspace_current(core) : 0;
+}
+
+uint64_t kmm_inspect_asid_cores(uint64_t asid)
+{
+	return asid < ASID_POOLS * ASID_POOL_SIZE ? tlb_asid_cores((unsigned)asid) : 0;
 }
 
 /* Is there still a TCB cap to this thread?  If not its memory may be reused. */

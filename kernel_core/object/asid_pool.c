@@ -8,6 +8,7 @@
  */
 #include "invocations.h"
 #include "objecttype.h"
+#include "tlb.h"
 #include "vspace.h"
 #include "../kernel/cdt.h"
 #include "../kernel/lookup.h"
@@ -129,8 +130,10 @@ void pml4_finalise(const struct cap *c)
 	if (!cap_pml4_has_asid(c) || vspace_for_asid(asid) != cap_pml4_paddr(c))
 		return;
 	pool = asid_table_get((unsigned)(asid >> ASID_POOL_BITS));
-	hal_tlb_invalidate_asid((unsigned)asid);
+	/* Unassign first, so a core told to reload finds the ASID gone. */
 	asid_pool_set(pool, (unsigned)(asid & (ASID_POOL_SIZE - 1)), 0);
+	tlb_flush_asid((unsigned)asid);
+	/* As seL4's setVMRoot after deleteASID: this core's CR3 from its thread. */
 	vspace_reload_current();
 }
 
@@ -143,9 +146,9 @@ void asid_pool_finalise(const struct cap *c)
 
 	if (asid_table_get(index) != paddr)
 		return;
-	for (i = 0; i < ASID_POOL_SIZE; i++)
-		if (vspace_for_asid(cap_asid_pool_base(c) + i))
-			hal_tlb_invalidate_asid((unsigned)(cap_asid_pool_base(c) + i));
 	asid_table_set(index, 0);
+	for (i = 0; i < ASID_POOL_SIZE; i++)
+		if (pte_read(paddr + 8 * i) != 0)
+			tlb_flush_asid((unsigned)(cap_asid_pool_base(c) + i));
 	vspace_reload_current();
 }

@@ -25,6 +25,7 @@
  */
 #include "invocations.h"
 #include "objecttype.h"
+#include "tlb.h"
 #include "vspace.h"
 #include "../kernel/cdt.h"
 
@@ -103,7 +104,7 @@ void frame_unmap(struct cap *c)
 		entry = vspace_lookup_entry(pml4, cap_frame_vaddr(c), frame_level(c), &bits_left);
 		if (entry && maps_frame(pte_read(entry), c)) {
 			hal_pte_write(entry, 0);
-			hal_tlb_invalidate_page((unsigned)cap_frame_asid(c), cap_frame_vaddr(c));
+			tlb_flush_page((unsigned)cap_frame_asid(c), cap_frame_vaddr(c));
 		}
 	}
 	forget(c);
@@ -213,7 +214,7 @@ static void invoke_map(const struct page_map *pm)
 	cap_set_frame_asid(f, pm->asid);
 	cap_set_frame_vaddr(f, pm->vaddr);
 	if (remap)
-		hal_tlb_invalidate_page((unsigned)pm->asid, pm->vaddr);
+		tlb_flush_page((unsigned)pm->asid, pm->vaddr);
 }
 
 enum kmm_error frame_invocation(const struct invocation *inv, struct kerr *e)

@@ -13,6 +13,7 @@
  *      records that place.
  */
 #include "invocations.h"
+#include "tlb.h"
 #include "vspace.h"
 #include "../kernel/cdt.h"
 
@@ -53,12 +54,12 @@ static void flush_table(const struct cap *c)
 	uint64_t i;
 
 	if (table_level(c) != LVL_PT) {
-		hal_tlb_invalidate_asid(asid);
+		tlb_flush_asid(asid);
 		return;
 	}
 	for (i = 0; i < PT_ENTRIES; i++)
 		if (pte_present(pte_read(cap_table_paddr(c) + 8 * i)))
-			hal_tlb_invalidate_page(asid, cap_table_vaddr(c) + (i << KMM_PAGE_BITS));
+			tlb_flush_page(asid, cap_table_vaddr(c) + (i << KMM_PAGE_BITS));
 }
 
 static void forget_mapping(struct cap *c)

@@ -12,6 +12,7 @@
  */
 #include "vspace.h"
 #include "invocations.h"
+#include "tlb.h"
 
 static uint64_t asid_table[ASID_POOLS];
 static uint64_t current_tcb[64];
@@ -24,6 +25,7 @@ void vspace_init(void)
 		asid_table[i] = 0;
 	for (i = 0; i < 64; i++)
 		current_tcb[i] = 0;
+	tlb_init();
 }
 
 uint64_t asid_table_get(unsigned pool)
@@ -119,13 +121,13 @@ void vspace_reload_current(void)
 	const struct cap *vs;
 
 	if (!tcb) {
-		hal_vspace_load(0, 0);
+		tlb_load_vspace(0, 0);
 		return;
 	}
 	vs = &tcb_slot(tcb, TCB_VTABLE)->cap;
 	if (cap_type(vs) == KMM_CAP_TYPE_PML4 && cap_pml4_has_asid(vs) &&
 	    vspace_for_asid(cap_pml4_asid(vs)) == cap_pml4_paddr(vs))
-		hal_vspace_load(cap_pml4_paddr(vs), (unsigned)cap_pml4_asid(vs));
+		tlb_load_vspace(cap_pml4_paddr(vs), (unsigned)cap_pml4_asid(vs));
 	else
-		hal_vspace_load(0, 0);
+		tlb_load_vspace(0, 0);
 }

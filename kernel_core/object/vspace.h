@@ -23,9 +23,13 @@ void asid_table_set(unsigned pool, uint64_t pool_paddr);
 uint64_t vspace_for_asid(uint64_t asid);
 void asid_pool_set(uint64_t pool_paddr, unsigned index, uint64_t pml4);
 
+/*
+ * An atomic load: another core's MMU may be setting Accessed or Dirty in
+ * the same entry at the same moment.
+ */
 static inline uint64_t pte_read(uint64_t paddr)
 {
-	return *(volatile uint64_t *)hal_phys_to_kernel(paddr);
+	return __atomic_load_n((uint64_t *)hal_phys_to_kernel(paddr), __ATOMIC_RELAXED);
 }
 
 /*

@@ -47,6 +47,14 @@ enum kmm_result_kind kmm_invoke(uint64_t caller_tcb, const struct kmm_msg *msg,
  */
 bool kmm_thread_switch(uint64_t tcb_paddr);
 
+/*
+ * The IPI entry: the HAL calls it on a core that took the kernel's IPI
+ * (hal_ipi_send), without the kernel lock -- the sender holds it and
+ * waits for this core.  It does what the sender asked (drop TLB entries,
+ * reload CR3) and acknowledges.  A spurious call does nothing.
+ */
+void kmm_ipi_receive(void);
+
 /* A user access that the MMU refused: what, where and why. */
 enum kmm_fault_access { KMM_ACCESS_READ = 0, KMM_ACCESS_WRITE = 1, KMM_ACCESS_EXEC = 2 };
 enum kmm_fault_reason {
@@ -144,6 +152,8 @@ bool kmm_inspect_pte(uint64_t pml4_paddr, uint64_t vaddr, uint64_t *entry, unsig
 uint64_t kmm_inspect_asid_pool(unsigned pool_index);
 uint64_t kmm_inspect_vspace_for_asid(uint64_t asid);
 uint64_t kmm_inspect_current_thread(unsigned core);
+/* The cores that may cache translations of asid (bit i: core i). */
+uint64_t kmm_inspect_asid_cores(uint64_t asid);
 
 /* log2 of an object's size in bytes, as retype computes it. */
 uint32_t kmm_object_size_bits(enum kmm_object_type type, uint64_t user_size);

@@ -1,0 +1,35 @@
+/*
+ * TLB consistency across cores.  The kernel remembers, per ASID, which
+ * cores may hold translations of it: a core's bit is set when it loads
+ * the address space and cleared only when it has flushed the whole ASID
+ * and no longer runs it.  With PCIDs a core keeps a space's entries after
+ * switching away, so "ran it once since its last full flush" is the only
+ * safe answer.  Every removal or weakening of a translation goes through
+ * here, and returns only when every such core has dropped it.
+ */
+#ifndef KMM_TLB_H
+#define KMM_TLB_H
+
+#include <stdint.h>
+
+void tlb_init(void);
+
+/* Drop (asid, vaddr) on every core that may cache asid. */
+void tlb_flush_page(unsigned asid, uint64_t vaddr);
+
+/*
+ * Drop all of asid on every core that may cache it; a core that runs
+ * asid also reloads its CR3 from its thread (the ASID may be gone).
+ */
+void tlb_flush_asid(unsigned asid);
+
+/* Every core that runs the thread at tcb reloads its CR3 from it. */
+void tlb_reload_running(uint64_t tcb);
+
+/* This core loads (pml4, asid): note it first, then load. */
+void tlb_load_vspace(uint64_t pml4, unsigned asid);
+
+/* The cores that may cache asid (for inspection). */
+uint64_t tlb_asid_cores(unsigned asid);
+
+#endif
