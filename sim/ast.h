@@ -88,7 +88,8 @@ enum stmt_kind {
 	ST_ASSERT_PTE,
 	ST_ASSERT_TLB,
 	ST_ASSERT_RUNNING,
-	ST_MODEL_PERTURB     /* model_perturb CPTR */
+	ST_MODEL_PERTURB,    /* model_perturb CPTR */
+	ST_BARRIER           /* barrier (top level: every core's stream) */
 };
 
 struct stmt;
@@ -128,6 +129,8 @@ struct scn_machine {
 	bool has_mem, has_root_bits, has_preempt_units, has_cores, has_scribble;
 	bool has_check, has_tlb_entries;
 	bool model, has_model;  /* model=on|off */
+	uint64_t preempt_rate;  /* multicore: one injected interrupt per N checks */
+	bool has_preempt_rate;
 };
 
 struct scenario {

@@ -3,10 +3,10 @@
  * preempted invocations, compare results with expectations, run the
  * checker, and report the first failure with the trace tail.
  *
- * Every op's trace text is built in x->line before the op runs, so a
- * kernel panic in the middle of it can still name the op.  Each finished
- * line goes into a ring of the last EXEC_TAIL_LINES lines, printed or
- * not, so a failure report can show what led up to it.
+ * Every op's trace text is built in its core's line buffer before the op
+ * runs, so a kernel panic in the middle of it can still name the op.
+ * Each finished line goes into a ring of the last EXEC_TAIL_LINES lines,
+ * printed or not, so a failure report can show what led up to it.
  */
 #include <kmm/kernel.h>
 
@@ -17,9 +17,10 @@
 void exec_init(struct exec *x, const struct exec_config *cfg)
 {
 	*x = (struct exec){ .cfg = *cfg };
-	for (unsigned i = 0; i < PROG_MAX_CORES; i++)
+	for (unsigned i = 0; i < PROG_MAX_CORES; i++) {
 		x->thread[i] = cfg->caller;
-	fmt_init(&x->lf, x->line, sizeof x->line);
+		fmt_init(&x->core[i].lf, x->core[i].line, sizeof x->core[i].line);
+	}
 	fmt_init(&x->mf, x->msg, sizeof x->msg);
 }
 
@@ -50,6 +51,26 @@ void exec_emit(struct exec *x, struct fmt *f, bool to_err)
 	write(x->cfg.io.ctx, "\n", 1);
 }
 
+uint64_t exec_step(const struct exec *x, const struct prog_op *op)
+{
+	if (op == NULL)
+		return __atomic_load_n(&x->steps, __ATOMIC_RELAXED);
+	return x->core[op->core].step;
+}
+
+static void shared_lock(struct exec *x, bool take)
+{
+	if (x->cfg.io.lock != NULL)
+		x->cfg.io.lock(x->cfg.io.ctx, take);
+}
+
+/* Keep other cores out of the kernel while kernel state is read. */
+static void world(struct exec *x, bool stop)
+{
+	if (x->cfg.io.world != NULL)
+		x->cfg.io.world(x->cfg.io.ctx, stop);
+}
+
 void *exec_scratch(struct exec *x, size_t bytes)
 {
 	if (x->cfg.io.scratch == NULL)
@@ -69,7 +90,7 @@ struct fmt *exec_msg_start(struct exec *x, const struct prog_op *op)
 		fmt_str(&x->mf, ": ");
 	} else {
 		fmt_str(&x->mf, ": step ");
-		fmt_dec(&x->mf, x->steps);
+		fmt_dec(&x->mf, exec_step(x, op));
 		fmt_str(&x->mf, ": ");
 	}
 	return &x->mf;
@@ -77,11 +98,18 @@ struct fmt *exec_msg_start(struct exec *x, const struct prog_op *op)
 
 enum exec_status exec_fail(struct exec *x, enum exec_status s)
 {
-	x->status = s;
+	shared_lock(x, true);
+	__atomic_store_n(&x->status, s, __ATOMIC_RELAXED);
 	exec_emit(x, &x->mf, true);
 	if (s == EXEC_FAIL_VIOLATION)
 		exec_report_tail(x);
+	shared_lock(x, false);
 	return s;
+}
+
+static enum exec_status status(const struct exec *x)
+{
+	return __atomic_load_n(&x->status, __ATOMIC_RELAXED);
 }
 
 void exec_report_tail(struct exec *x)
@@ -104,43 +132,56 @@ void exec_report_tail(struct exec *x)
 	}
 }
 
-void exec_report_panic(struct exec *x, const char *msg)
+void exec_report_panic(struct exec *x, unsigned core, const char *msg)
 {
+	const struct exec_core *k = &x->core[core < PROG_MAX_CORES ? core : 0];
+
 	fmt_reset(&x->mf);
 	fmt_str(&x->mf, x->cfg.file);
 	fmt_str(&x->mf, ": kernel panic during step ");
-	fmt_dec(&x->mf, x->steps);
+	fmt_dec(&x->mf, k->step);
 	fmt_str(&x->mf, ": ");
-	fmt_str(&x->mf, x->line);
+	fmt_str(&x->mf, k->line);
 	exec_emit(x, &x->mf, true);
 	exec_report_tail(x);
 }
 
-static void begin_line(struct exec *x, const struct prog_op *op)
+/* The trace line of op's core. */
+static struct fmt *lf(struct exec *x, const struct prog_op *op)
 {
-	fmt_reset(&x->lf);
-	trace_prefix(&x->lf, x->steps, op->core);
-	trace_op(&x->lf, op);
+	return &x->core[op->core].lf;
 }
 
-static void end_line(struct exec *x)
+static struct fmt *begin_line(struct exec *x, const struct prog_op *op)
 {
-	struct fmt t;
+	struct exec_core *k = &x->core[op->core];
 
+	fmt_reset(&k->lf);
+	trace_prefix(&k->lf, k->step, op->core);
+	trace_op(&k->lf, op);
+	return &k->lf;
+}
+
+static void end_line(struct exec *x, const struct prog_op *op)
+{
+	struct fmt *l = lf(x, op), t;
+
+	shared_lock(x, true);
 	fmt_init(&t, x->tail[x->tail_next], EXEC_LINE_MAX);
-	fmt_mem(&t, x->lf.buf, x->lf.len);
+	fmt_mem(&t, l->buf, l->len);
 	x->tail_next = (x->tail_next + 1) % EXEC_TAIL_LINES;
 	if (x->tail_count < EXEC_TAIL_LINES)
 		x->tail_count++;
 	if (x->cfg.trace)
-		exec_emit(x, &x->lf, false);
+		exec_emit(x, l, false);
+	shared_lock(x, false);
 }
 
-static void end_line_with(struct exec *x, const char *result)
+static void end_line_with(struct exec *x, const struct prog_op *op, const char *result)
 {
-	fmt_str(&x->lf, " -> ");
-	fmt_str(&x->lf, result);
-	end_line(x);
+	fmt_str(lf(x, op), " -> ");
+	fmt_str(lf(x, op), result);
+	end_line(x, op);
 }
 
 /* Leave "invariant NAME violated at step N: DETAIL" in x->mf. */
@@ -149,12 +190,12 @@ static enum exec_status report_violation(struct exec *x, const struct prog_op *o
 {
 	struct fmt *m;
 
-	x->violations++;
+	__atomic_add_fetch(&x->violations, 1, __ATOMIC_RELAXED);
 	m = exec_msg_start(x, op);
 	fmt_str(m, "invariant ");
 	fmt_str(m, name);
 	fmt_str(m, " violated at step ");
-	fmt_dec(m, x->steps);
+	fmt_dec(m, exec_step(x, op));
 	fmt_str(m, ": ");
 	detail[detail_size - 1] = '\0';
 	fmt_str(m, detail);
@@ -187,7 +228,14 @@ static enum exec_status run_checker(struct exec *x, const struct prog_op *op,
 /* The cheap check after an op that changes state, when checking every op. */
 static enum exec_status check_after(struct exec *x, const struct prog_op *op)
 {
-	return x->cfg.check == EXEC_CHECK_EVERY ? run_checker(x, op, CHECK_CHEAP) : EXEC_OK;
+	enum exec_status st;
+
+	if (x->cfg.check != EXEC_CHECK_EVERY)
+		return EXEC_OK;
+	world(x, true);
+	st = run_checker(x, op, CHECK_CHEAP);
+	world(x, false);
+	return st;
 }
 
 static bool details_equal(const struct prog_expect *e, const struct kmm_result *r)
@@ -264,9 +312,9 @@ static enum exec_status run_invoke(struct exec *x, const struct prog_op *op)
 		begin_line(x, op);
 		res = (struct kmm_result){ 0 };
 		kmm_invoke(x->thread[op->core], &msg, &res);
-		fmt_str(&x->lf, " -> ");
-		trace_result(&x->lf, &res);
-		end_line(x);
+		fmt_str(lf(x, op), " -> ");
+		trace_result(lf(x, op), &res);
+		end_line(x, op);
 		st = check_after(x, op);
 		if (st != EXEC_OK)
 			return st;
@@ -274,7 +322,7 @@ static enum exec_status run_invoke(struct exec *x, const struct prog_op *op)
 			st = compare(x, op, &res, restarts);
 			return st != EXEC_OK ? st : model_check(x, op, &res);
 		}
-		x->restarts++;
+		__atomic_add_fetch(&x->restarts, 1, __ATOMIC_RELAXED);
 		if (++restarts > EXEC_MAX_RESTARTS) {
 			fmt_str(exec_msg_start(x, op), "still preempted after 1000000 restarts");
 			return EXEC_FAIL_STUCK;
@@ -292,9 +340,9 @@ static enum exec_status run_access(struct exec *x, const struct prog_op *op)
 	st = exec_user_access(x, op, &res);
 	if (st != EXEC_OK)
 		return st;
-	fmt_str(&x->lf, " -> ");
-	trace_outcome(&x->lf, op, &res);
-	end_line(x);
+	fmt_str(lf(x, op), " -> ");
+	trace_outcome(lf(x, op), op, &res);
+	end_line(x, op);
 	st = check_after(x, op);
 	if (st == EXEC_OK)
 		st = compare(x, op, &res, 0);
@@ -308,7 +356,7 @@ static enum exec_status run_thread(struct exec *x, const struct prog_op *op)
 
 	begin_line(x, op);
 	st = exec_run_thread(x, op);
-	end_line_with(x, st == EXEC_OK ? "ok" : "failed");
+	end_line_with(x, op, st == EXEC_OK ? "ok" : "failed");
 	if (st == EXEC_OK)
 		st = check_after(x, op);
 	return st != EXEC_OK ? st : model_check(x, op, NULL);
@@ -317,7 +365,7 @@ static enum exec_status run_thread(struct exec *x, const struct prog_op *op)
 static enum exec_status run_preempt(struct exec *x, const struct prog_op *op)
 {
 	begin_line(x, op);
-	end_line(x);
+	end_line(x, op);
 	if (x->cfg.io.preempt_after == NULL) {
 		fmt_str(exec_msg_start(x, op), "this platform cannot inject preemption");
 		return EXEC_FAIL_PROGRAM;
@@ -332,6 +380,7 @@ static enum exec_status run_judged(struct exec *x, const struct prog_op *op)
 	enum exec_status st;
 
 	begin_line(x, op);
+	world(x, true);
 	if (op->kind == PROG_CHECK)
 		st = run_checker(x, op, CHECK_FULL);
 	else if (op->kind == PROG_ASSERT_PTE || op->kind == PROG_ASSERT_TLB ||
@@ -339,7 +388,33 @@ static enum exec_status run_judged(struct exec *x, const struct prog_op *op)
 		st = exec_assert_vm(x, op);
 	else
 		st = exec_assert(x, op);
-	end_line_with(x, st == EXEC_OK ? "ok" : "failed");
+	world(x, false);
+	end_line_with(x, op, st == EXEC_OK ? "ok" : "failed");
+	return st;
+}
+
+/* barrier: the line is written once every core has arrived. */
+static enum exec_status run_barrier(struct exec *x, const struct prog_op *op)
+{
+	begin_line(x, op);
+	if (x->cfg.io.barrier == NULL) {
+		fmt_str(exec_msg_start(x, op), "this platform runs one core: no barriers");
+		return EXEC_FAIL_PROGRAM;
+	}
+	x->cfg.io.barrier(x->cfg.io.ctx);
+	end_line(x, op);
+	return EXEC_OK;
+}
+
+static enum exec_status run_dump(struct exec *x, const struct prog_op *op)
+{
+	enum exec_status st;
+
+	begin_line(x, op);
+	end_line(x, op);
+	world(x, true);
+	st = exec_dump(x, op);
+	world(x, false);
 	return st;
 }
 
@@ -349,9 +424,9 @@ static enum exec_status run(struct exec *x, const struct prog_op *op)
 	case PROG_INVOKE:
 		return run_invoke(x, op);
 	case PROG_DUMP:
-		begin_line(x, op);
-		end_line(x);
-		return exec_dump(x, op);
+		return run_dump(x, op);
+	case PROG_BARRIER:
+		return run_barrier(x, op);
 	case PROG_PREEMPT:
 		return run_preempt(x, op);
 	case PROG_RUN:
@@ -360,24 +435,39 @@ static enum exec_status run(struct exec *x, const struct prog_op *op)
 		return run_access(x, op);
 	case PROG_MODEL_PERTURB:
 		begin_line(x, op);
-		end_line(x);
+		end_line(x, op);
 		return model_check(x, op, NULL);
 	default:
 		return run_judged(x, op);
 	}
 }
 
+/* "file: step N: what" for an op that cannot be trusted to name its core. */
+static enum exec_status fail_unusable(struct exec *x, const char *what)
+{
+	fmt_reset(&x->mf);
+	fmt_str(&x->mf, x->cfg.file);
+	fmt_str(&x->mf, ": step ");
+	fmt_dec(&x->mf, __atomic_add_fetch(&x->steps, 1, __ATOMIC_RELAXED));
+	fmt_str(&x->mf, ": ");
+	fmt_str(&x->mf, what);
+	return exec_fail(x, EXEC_FAIL_PROGRAM);
+}
+
 enum exec_status exec_op(struct exec *x, const struct prog_op *op)
 {
 	enum exec_status st;
 
-	if (x->status != EXEC_OK)
-		return x->status;
-	x->steps++;
-	if (!prog_op_valid(op)) {
-		fmt_str(exec_msg_start(x, op), "malformed op");
-		return exec_fail(x, EXEC_FAIL_PROGRAM);
+	if (status(x) != EXEC_OK)
+		return status(x);
+	if (x->cfg.io.boundary != NULL) {
+		x->cfg.io.boundary(x->cfg.io.ctx);
+		if (status(x) != EXEC_OK)
+			return status(x);
 	}
+	if (!prog_op_valid(op))
+		return fail_unusable(x, "malformed op");
+	x->core[op->core].step = __atomic_add_fetch(&x->steps, 1, __ATOMIC_RELAXED);
 	st = run(x, op);
 	if (st != EXEC_OK)
 		exec_fail(x, st);
@@ -393,14 +483,11 @@ enum exec_status exec_stream(struct exec *x, const struct prog_stream *s)
 	prog_cursor_init(&c, s);
 	while ((ps = prog_next(&c, &op)) == PROG_OK) {
 		if (exec_op(x, &op) != EXEC_OK)
-			return x->status;
+			return status(x);
 	}
-	if (ps == PROG_MALFORMED) {
-		x->steps++;
-		fmt_str(exec_msg_start(x, &op), "corrupt program stream");
-		return exec_fail(x, EXEC_FAIL_PROGRAM);
-	}
-	return x->status;
+	if (ps == PROG_MALFORMED)
+		return fail_unusable(x, "corrupt program stream");
+	return status(x);
 }
 
 /*
@@ -411,8 +498,8 @@ enum exec_status exec_finish(struct exec *x)
 {
 	enum exec_status st;
 
-	if (x->status != EXEC_OK)
-		return x->status;
+	if (status(x) != EXEC_OK)
+		return status(x);
 	if (x->cfg.check == EXEC_CHECK_OFF)
 		st = exec_check_stale(x, NULL, false);
 	else

@@ -21,6 +21,13 @@
  * memory and MMU access come through the front end's callbacks in struct
  * exec_io.  Each core's stream must run on that core (hal_core_id()):
  * `run` switches the thread of the core the executor runs on.
+ *
+ * Several cores share one struct exec, each running exec_stream() on its
+ * own stream.  Each core builds its trace line in its own buffer; a line
+ * is numbered when its op starts and written when it ends, so lines of
+ * ops that overlap (a preempted revoke, a read on another core) appear
+ * in the order they finish.  Checks and assertions run inside the front
+ * end's world(stop) hook, which keeps other cores out of the kernel.
  */
 #ifndef KMM_SIM_EXEC_H
 #define KMM_SIM_EXEC_H
@@ -97,6 +104,18 @@ struct exec_io {
 	void (*preempt_after)(void *ctx, uint64_t n);
 	void *ctx;
 	struct exec_mmu mmu;
+	/*
+	 * Multicore hooks, all NULL on one core.  boundary: a scheduling point
+	 * before every op.  barrier: PROG_BARRIER (NULL: the op fails).
+	 * world(ctx, true) before a check or an assertion reads kernel state
+	 * and world(ctx, false) after it: no core may be inside the kernel in
+	 * between.  lock(ctx, true / false) around updates of the run's shared
+	 * record (trace ring, output, failure) when cores run in parallel.
+	 */
+	void (*boundary)(void *ctx);
+	void (*barrier)(void *ctx);
+	void (*world)(void *ctx, bool stop);
+	void (*lock)(void *ctx, bool take);
 };
 
 /*
@@ -134,16 +153,22 @@ struct exec_config {
 /* An invocation restarted this often is taken to be stuck. */
 #define EXEC_MAX_RESTARTS 1000000ull
 
+/* A core's op in progress. */
+struct exec_core {
+	uint64_t step;              /* the op's number (its start order) */
+	char line[EXEC_LINE_MAX];   /* its trace text */
+	struct fmt lf;              /* builds line */
+};
+
 struct exec {
 	struct exec_config cfg;
 	enum exec_status status;
-	uint64_t steps;        /* ops executed (the current one included) */
+	uint64_t steps;        /* ops started, on all cores (the current ones included) */
 	uint64_t restarts;     /* PREEMPTED results, in total */
 	uint64_t violations;
 	uint64_t thread[PROG_MAX_CORES]; /* the TCB each core's ops run as */
-	char line[EXEC_LINE_MAX];   /* the current op's trace text */
-	struct fmt lf;              /* builds line */
-	char msg[EXEC_LINE_MAX];    /* scratch for messages */
+	struct exec_core core[PROG_MAX_CORES];
+	char msg[EXEC_LINE_MAX];    /* scratch for messages (the failing core's) */
 	struct fmt mf;
 	unsigned tail_next;
 	unsigned tail_count;
@@ -169,10 +194,10 @@ enum exec_status exec_stream(struct exec *x, const struct prog_stream *s);
 enum exec_status exec_finish(struct exec *x);
 
 /*
- * Report a kernel panic in the middle of the current op: the trace tail
- * and the op that was running.  For the front end's panic hook.
+ * Report a kernel panic in the middle of core's current op: the trace
+ * tail and the op that was running.  For the front end's panic hook.
  */
-void exec_report_panic(struct exec *x, const char *msg);
+void exec_report_panic(struct exec *x, unsigned core, const char *msg);
 
 /* Write the last trace lines (up to EXEC_TAIL_LINES) to err. */
 void exec_report_tail(struct exec *x);
@@ -193,6 +218,9 @@ struct fmt *exec_msg_start(struct exec *x, const struct prog_op *op);
 
 /* Record a failure: report x->mf on err and set the status; returns it. */
 enum exec_status exec_fail(struct exec *x, enum exec_status s);
+
+/* The number of op's step (of the last op started, for op NULL). */
+uint64_t exec_step(const struct exec *x, const struct prog_op *op);
 
 /* Memory from the front end, or NULL. */
 void *exec_scratch(struct exec *x, size_t bytes);

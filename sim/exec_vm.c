@@ -120,10 +120,10 @@ enum exec_status exec_check_stale(struct exec *x, const struct prog_op *op, bool
 
 	if (mmu->stale == NULL || !mmu->stale(x->cfg.io.ctx, scan, &s))
 		return EXEC_OK;
-	x->violations++;
+	__atomic_add_fetch(&x->violations, 1, __ATOMIC_RELAXED);
 	m = exec_msg_start(x, op);
 	fmt_str(m, "invariant 4.tlb.stale violated at step ");
-	fmt_dec(m, x->steps);
+	fmt_dec(m, exec_step(x, op));
 	fmt_str(m, ": ");
 	stale_report(m, &s);
 	return EXEC_FAIL_VIOLATION;

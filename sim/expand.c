@@ -27,6 +27,7 @@ struct expander {
 	const struct kmm_bootinfo *bi;
 	unsigned cores;
 	unsigned core;           /* the core ops go to now */
+	bool in_core;            /* inside a core block */
 	uint64_t work;           /* statements visited */
 	uint64_t index[PARSE_MAX_BLOCK_DEPTH];
 	struct progbuf *pb;
@@ -340,10 +341,30 @@ static bool expand_core(struct expander *x, const struct stmt *s)
 		return eval_error(&x->env, s->e->pos, "core %llu needs --cores > %llu",
 				  (unsigned long long)n, (unsigned long long)n);
 	x->core = (unsigned)n;
+	x->in_core = true;
 	if (!expand_block(x, &s->body))
 		return false;
 	x->core = 0;
+	x->in_core = false;
 	return true;
+}
+
+/* One barrier op in every core's stream, so the counts always match. */
+static bool expand_barrier(struct expander *x, const struct stmt *s)
+{
+	struct prog_op op = { .kind = PROG_BARRIER };
+	unsigned here = x->core;
+	bool ok = true;
+
+	if (x->in_core)
+		return eval_error(&x->env, s->pos, "barrier goes at the top level, "
+				  "outside core blocks (it stops every core)");
+	for (unsigned c = 0; c < x->cores && ok; c++) {
+		x->core = c;
+		ok = emit(x, &op, s);
+	}
+	x->core = here;
+	return ok;
 }
 
 static bool expand_stmt(struct expander *x, const struct stmt *s)
@@ -369,6 +390,8 @@ static bool expand_stmt(struct expander *x, const struct stmt *s)
 		return value(x, s->e, SYN_HEX, &op.cptr) && emit(x, &op, s);
 	case ST_ACCESS:
 		return expand_access(x, s);
+	case ST_BARRIER:
+		return expand_barrier(x, s);
 	case ST_PREEMPT:
 		op.kind = PROG_PREEMPT;
 		return bounded(x, s->e, SYN_DEC, 1, UINT64_MAX, "the preemption check count",

@@ -19,6 +19,7 @@ struct raw_opts {
 	gchar *check, *mem, *seed, *root_bits, *preempt_units, *cores, *scribble, *dot;
 	gchar *emit_program;
 	gchar *tlb_entries, *replay, *emit;
+	gchar *sched, *pct, *preempt_rate, *schedule, *record;
 };
 
 /* Add kmm-sim's options to ctx, storing into r (glib copies the table). */
@@ -38,7 +39,18 @@ static void add_entries(GOptionContext *ctx, struct raw_opts *r)
 		{ "preempt-units", 0, 0, G_OPTION_ARG_STRING, &r->preempt_units,
 		  "Work units between preemption checks (default 100)", "N" },
 		{ "cores", 0, 0, G_OPTION_ARG_STRING, &r->cores,
-		  "Simulated cores (only 1 for now)", "N" },
+		  "Simulated cores, 1..64 (default 1)", "N" },
+		{ "sched", 0, 0, G_OPTION_ARG_STRING, &r->sched,
+		  "Scheduler for several cores: det (default: one core at a time, "
+		  "replayable) or free (host threads)", "MODE" },
+		{ "pct", 0, 0, G_OPTION_ARG_STRING, &r->pct,
+		  "det: PCT scheduling with D-1 priority change points (default: uniform)", "D" },
+		{ "preempt-rate", 0, 0, G_OPTION_ARG_STRING, &r->preempt_rate,
+		  "det: inject an interrupt at one preemption check in N (default 0: none)", "N" },
+		{ "schedule", 0, 0, G_OPTION_ARG_FILENAME, &r->schedule,
+		  "det: replay the decisions recorded in FILE", "FILE" },
+		{ "record-schedule", 0, 0, G_OPTION_ARG_FILENAME, &r->record,
+		  "det: write the scheduler's decisions to FILE", "FILE" },
 		{ "tlb-entries", 0, 0, G_OPTION_ARG_STRING, &r->tlb_entries,
 		  "TLB entries per core (default 64)", "N" },
 		{ "scribble", 0, 0, G_OPTION_ARG_STRING, &r->scribble,
@@ -97,6 +109,18 @@ static bool check_mode(const char *text, struct sim_opts *o)
 	return false;
 }
 
+static bool sched_mode(const char *text, struct sim_opts *o)
+{
+	if (text == NULL || !strcmp(text, "det"))
+		return true;
+	if (!strcmp(text, "free")) {
+		o->free = true;
+		return true;
+	}
+	fprintf(stderr, "kmm-sim: --sched=%s: expected det or free\n", text);
+	return false;
+}
+
 static bool convert(const struct raw_opts *r, struct sim_opts *o)
 {
 	bool seed_given = false;
@@ -109,7 +133,12 @@ static bool convert(const struct raw_opts *r, struct sim_opts *o)
 	o->dot = r->dot;
 	o->emit_program = r->emit_program;
 	o->seed = 1;
-	return check_mode(r->check, o) &&
+	o->schedule = r->schedule;
+	o->record = r->record;
+	return check_mode(r->check, o) && sched_mode(r->sched, o) &&
+	       number("pct", r->pct, 1, 64, &o->pct, &o->pct_given) &&
+	       number("preempt-rate", r->preempt_rate, 0, G_MAXUINT32, &o->preempt_rate,
+		      &o->preempt_rate_given) &&
 	       number("mem", r->mem, 1, G_MAXUINT64, &o->mem, &o->mem_given) &&
 	       number("seed", r->seed, 0, G_MAXUINT64, &o->seed, &seed_given) &&
 	       number("root-bits", r->root_bits, 8, 24, &o->root_bits, &o->root_bits_given) &&
@@ -135,6 +164,11 @@ static void free_raw(struct raw_opts *r)
 	g_free(r->tlb_entries);
 	g_free(r->replay);
 	g_free(r->emit);
+	g_free(r->sched);
+	g_free(r->pct);
+	g_free(r->preempt_rate);
+	g_free(r->schedule);
+	g_free(r->record);
 }
 
 int main(int argc, char **argv)

@@ -112,8 +112,8 @@ static bool parse_let(struct parser *p, struct stmt *s)
 /* `repeat EXPR {` or `core EXPR {`, then the body. */
 static bool parse_blockstmt(struct parser *p, struct stmt *s)
 {
-	if (s->kind == ST_CORE && p->depth > 0)
-		return parse_error(p, s->pos, "core blocks go at the top level only");
+	if (s->kind == ST_CORE && p->in_core)
+		return parse_error(p, s->pos, "core blocks do not nest");
 	if (p->depth >= PARSE_MAX_BLOCK_DEPTH)
 		return parse_error(p, s->pos, "blocks nested too deeply (at most %d)",
 				   PARSE_MAX_BLOCK_DEPTH);
@@ -122,9 +122,12 @@ static bool parse_blockstmt(struct parser *p, struct stmt *s)
 	if (p->tok.kind != TOK_EOL)
 		return parse_error(p, tok_pos(&p->tok), "expected the end of the line after '{'");
 	p->depth++;
+	p->in_core = p->in_core || s->kind == ST_CORE;
 	if (!parse_block(p, &s->body, s))
 		return false;
 	p->depth--;
+	if (s->kind == ST_CORE)
+		p->in_core = false;
 	return true;
 }
 
@@ -249,6 +252,7 @@ static const struct {
 	{ "preempt", ST_PREEMPT }, { "repeat", ST_REPEAT }, { "core", ST_CORE },
 	{ "assert", ST_ASSERT_CAP }, { "run", ST_RUN }, { "read", ST_ACCESS },
 	{ "write", ST_ACCESS }, { "model_perturb", ST_MODEL_PERTURB },
+	{ "barrier", ST_BARRIER },
 };
 
 static bool dispatch(struct parser *p, struct stmt *s, const struct token *w)

@@ -21,6 +21,7 @@ struct parser {
 	struct token tok;      /* the current (lookahead) token */
 	char *err;             /* the first error, "file:line:col: message" */
 	unsigned depth;        /* open blocks */
+	bool in_core;          /* inside a core block */
 	unsigned expr_nodes;   /* nodes in the expression being parsed */
 	bool seen_stmt;        /* a statement came before (machine must be first) */
 };

@@ -25,6 +25,7 @@ struct keyinfo {
 
 static const char *const machine_keys[] = {
 	"mem", "root_bits", "preempt_units", "cores", "scribble", "check", "tlb", "model",
+	"preempt_rate",
 };
 
 /* check=every|end|off: the values of enum exec_check. */
@@ -295,9 +296,9 @@ bool parse_keys(struct parser *p, struct stmt *s)
 static bool machine_value(struct parser *p, const struct kv *kv, uint64_t v)
 {
 	struct scn_machine *m = &p->sc->machine;
-	static const uint64_t lo[] = { HAL_SIM_MIN_MEM, 8, 1, 1, 0, 0, 1, 0 };
+	static const uint64_t lo[] = { HAL_SIM_MIN_MEM, 8, 1, 1, 0, 0, 1, 0, 0 };
 	static const uint64_t hi[] = { HAL_SIM_MAX_MEM, 24, UINT32_MAX, HAL_SIM_MAX_CORES, 255, 2,
-				       SCN_MAX_TLB_ENTRIES, 1 };
+				       SCN_MAX_TLB_ENTRIES, 1, UINT32_MAX };
 
 	if (v < lo[kv->index] || v > hi[kv->index])
 		return parse_error(p, kv->vals[0]->pos, "%s must be between %llu and %llu",
@@ -313,6 +314,7 @@ static bool machine_value(struct parser *p, const struct kv *kv, uint64_t v)
 	case 4: m->scribble = v; m->has_scribble = true; break;
 	case 6: m->tlb_entries = v; m->has_tlb_entries = true; break;
 	case 7: m->model = v != 0; m->has_model = true; break;
+	case 8: m->preempt_rate = v; m->has_preempt_rate = true; break;
 	default: m->check = v; m->has_check = true; break;
 	}
 	return true;

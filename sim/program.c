@@ -16,6 +16,7 @@
  *   ASSERT_CAP, ASSERT_MEMORY, ASSERT_PTE  cptr, then npairs x (key, value)
  *   ASSERT_OBJECTS, ASSERT_TLB, ASSERT_RUNNING  npairs x (key, value)
  *   PREEMPT  arg
+ *   CHECK, DUMP, BARRIER  nothing more
  *
  * The decoder re-checks every count against its limit, so a corrupt
  * stream is reported as PROG_MALFORMED rather than read out of bounds.

@@ -52,7 +52,8 @@ enum prog_kind {
 	PROG_ASSERT_TLB,        /* pairs[] CORE, VADDR, ASID, CACHED */
 	PROG_ASSERT_RUNNING,    /* pairs[] CORE, TCB (a cptr) or NO_TCB */
 	PROG_MODEL_PERTURB,     /* change the reference model only (cptr): proves it compares */
-	PROG_KIND_END           /* (the header keeps kinds in 4 bits: at most 16) */
+	PROG_BARRIER,           /* wait until every core reaches its matching barrier */
+	PROG_KIND_END           /* (the header keeps kinds in 4 bits: values up to 15) */
 };
 
 /* PROG_ACCESS: what the access does (the values of enum kmm_fault_access). */

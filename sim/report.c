@@ -98,6 +98,17 @@ char *sim_replay_command(const struct sim_opts *o)
 		g_string_append_printf(s, " --scribble %llu", (unsigned long long)o->scribble);
 	if (o->model)
 		g_string_append(s, " --model");
+	if (o->cores > 1) {
+		if (o->free)
+			g_string_append(s, " --sched=free");
+		if (o->pct != 0)
+			g_string_append_printf(s, " --pct %llu", (unsigned long long)o->pct);
+		if (o->preempt_rate != 0)
+			g_string_append_printf(s, " --preempt-rate %llu",
+					       (unsigned long long)o->preempt_rate);
+		if (o->schedule != NULL)
+			g_string_append_printf(s, " --schedule %s", o->schedule);
+	}
 	g_string_append_printf(s, " --check=%s %s%s", checks[o->check],
 			       o->replay ? "--replay " : "", quoted);
 	g_free(quoted);

@@ -40,7 +40,24 @@ struct sim_opts {
 	bool check_given, mem_given, root_bits_given, preempt_units_given, cores_given;
 	bool scribble_given, tlb_entries_given;
 	bool model, model_given;  /* --model: compare with the reference model */
+	/* The scheduler (more than one core). */
+	bool free;                /* --sched=free: host threads */
+	uint64_t pct;             /* --pct D: PCT depth; 0: uniform choices */
+	uint64_t preempt_rate;    /* --preempt-rate N; 0: no injected interrupts */
+	bool preempt_rate_given, pct_given;
+	const char *schedule;     /* --schedule FILE: replay its decisions first */
+	const char *record;       /* --record-schedule FILE */
 };
+
+/*
+ * Run every core's stream of p on x: core 0 directly when there is one
+ * core, else under hal_sim's scheduler as o says (run_cores.c).  Fills
+ * the multicore hooks of io first (sim_core_hooks).  False after a
+ * message if the run could not be made as asked (a schedule file that
+ * cannot be read or does not fit, a deadlock).
+ */
+void sim_core_hooks(struct exec_io *io, const struct sim_opts *o);
+bool sim_run_cores(struct exec *x, const struct prog *p, const struct sim_opts *o);
 
 /* The executor's MMU hooks on hal_sim (run_mmu.c). */
 void sim_mmu_hooks(struct exec_mmu *m);

@@ -199,6 +199,9 @@ void trace_op(struct fmt *f, const struct prog_op *op)
 	case PROG_DUMP:
 		fmt_str(f, "dump");
 		return;
+	case PROG_BARRIER:
+		fmt_str(f, "barrier");
+		return;
 	case PROG_MODEL_PERTURB:
 		word_cptr(f, "model_perturb ", op);
 		return;
