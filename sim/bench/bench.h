@@ -35,5 +35,7 @@ void bench_vm(double null_rate, unsigned big_bits);
 
 /* The scheduler's switch cost (sched_bench.c); reconfigures the machine, so last. */
 void bench_sched(void);
+/* The multicore figures (mc_bench.c): free-mode scaling, shootdown cost. */
+void bench_multicore(void);
 
 #endif

@@ -314,6 +314,7 @@ int main(int argc, char **argv)
 	}
 	bench_vm(bench_per_sec(null), big_bits);
 	bench_sched();
+	bench_multicore();
 	hal_sim_teardown();
 	return 0;
 }
