@@ -275,7 +275,8 @@ bool hal_sim_tlb_check(struct hal_sim_stale *out);
  * checked for staleness in free mode: a free-running core may use an entry
  * while another core's shootdown of it is still in flight, which is
  * legitimate; hal_sim_tlb_check() after the run still scans every TLB.
- * Free mode cannot tell a deadlock (it hangs), and ignores preempt_rate.
+ * Free mode cannot tell a deadlock (it hangs); its preempt_rate draws come
+ * from a stream per core (seeded from the seed and the core), not recorded.
  */
 
 enum hal_sim_sched_mode {
@@ -299,8 +300,9 @@ struct hal_sim_sched_config {
 	unsigned pct_depth;         /* PCT: d, 1 .. HAL_SIM_PCT_MAX_DEPTH (d - 1 change points) */
 	uint64_t pct_steps;         /* PCT: k, the expected number of decisions (>= 1) */
 	/*
-	 * Deterministic modes: at each preemption check answer "interrupt
-	 * pending" with probability 1/preempt_rate (from the seed); 0: never
+	 * At each preemption check answer "interrupt pending" with
+	 * probability 1/preempt_rate (deterministic modes: from the seed, a
+	 * recorded decision; free: from the core's own stream); 0: never
 	 * (hal_sim_interrupt_after still works, per core).
 	 */
 	uint64_t preempt_rate;

@@ -114,9 +114,12 @@ void sim_det_clear_log(void);
 /*
  * sched_free.c: run the bodies on host threads; a scheduling point (take
  * this core's IPI); one round of a wait loop (IPI, pause, now and then
- * yield the host CPU); hal_cpu_relax; a barrier.
+ * yield the host CPU); hal_cpu_relax; a barrier; is an interrupt injected
+ * at this check (preempt_rate, from the core's own stream)?
  */
-enum hal_sim_sched_status sim_free_run(hal_sim_core_fn body, void *ctx);
+enum hal_sim_sched_status sim_free_run(const struct hal_sim_sched_config *cfg,
+				       hal_sim_core_fn body, void *ctx);
+bool sim_free_irq(void);
 void sim_free_point(void);
 void sim_free_wait(unsigned round);
 void sim_free_relax(void);

@@ -69,6 +69,7 @@ bool hal_interrupt_pending(void)
 		irq = sim_det_irq();
 	} else if (sim_sched.active == SIM_SCHED_FREE) {
 		sim_free_point();
+		irq = sim_free_irq();
 	}
 	return armed_fires(hal_core_id()) || irq;
 }

@@ -136,7 +136,7 @@ enum hal_sim_sched_status hal_sim_sched_run(const struct hal_sim_sched_config *c
 	begin_run();
 	if (c.mode == HAL_SIM_SCHED_FREE) {
 		sim_sched.active = SIM_SCHED_FREE;
-		st = sim_free_run(body, ctx);
+		st = sim_free_run(&c, body, ctx);
 	} else {
 		sim_sched.active = SIM_SCHED_DET;
 		st = sim_det_run(&c, body, ctx);

@@ -16,6 +16,7 @@
 
 #include "hal.h"
 #include "internal.h"
+#include "prng.h"
 
 #define SPIN_ROUNDS 16     /* pauses before a wait loop starts yielding */
 #define RELAX_YIELD 16     /* hal_cpu_relax yields once in this many calls */
@@ -23,7 +24,11 @@
 static struct {
 	hal_sim_core_fn body;
 	void *ctx;
+	uint64_t seed, preempt_rate;
 } fr;
+
+/* Each core's own interrupt stream (see sim_free_irq). */
+static _Thread_local struct prng irq_rng;
 
 void sim_free_point(void)
 {
@@ -68,6 +73,7 @@ static gpointer core_thread(gpointer arg)
 	unsigned me = (unsigned)(uintptr_t)arg, round;
 
 	sim_this_core = me;
+	prng_seed(&irq_rng, fr.seed ^ (0x9e3779b97f4a7c15ull * (me + 1)));
 	sim_free_point();
 	fr.body(me, fr.ctx);
 	__atomic_store_n(&sim_sched.returned[me], 1, __ATOMIC_RELEASE);
@@ -76,13 +82,26 @@ static gpointer core_thread(gpointer arg)
 	return NULL;
 }
 
-enum hal_sim_sched_status sim_free_run(hal_sim_core_fn body, void *ctx)
+/*
+ * preempt_rate in free mode: each core draws from its own stream, seeded
+ * from the seed and the core, so a core's n-th check always gets the same
+ * answer; when the checks happen is up to the host.
+ */
+bool sim_free_irq(void)
+{
+	return fr.preempt_rate != 0 && prng_next(&irq_rng) % fr.preempt_rate == 0;
+}
+
+enum hal_sim_sched_status sim_free_run(const struct hal_sim_sched_config *cfg,
+				       hal_sim_core_fn body, void *ctx)
 {
 	GThread *t[HAL_SIM_MAX_CORES];
 	unsigned c;
 
 	fr.body = body;
 	fr.ctx = ctx;
+	fr.seed = cfg->seed;
+	fr.preempt_rate = cfg->preempt_rate;
 	for (c = 0; c < sim_sched.cores; c++) {
 		char name[24];
 
