@@ -1,7 +1,7 @@
 #!/bin/sh
 # Planted-bug (mutant) runner: proves the tests and the fuzzer find bugs.
 #
-#   tests/mutants/run.sh [--fuzz-seconds N] [--keep] [NAME...]
+#   tests/mutants/run.sh [--fuzz-seconds N | --fuzz N] [--keep] [NAME...]
 #
 # Each tests/mutants/NAME.patch is a small unified diff against the tree
 # (first line: a '# ' description).  The tree (tracked and untracked,
@@ -17,9 +17,14 @@
 # most N seconds (AFL_BENCH_UNTIL_CRASH stops it at the first crash) and
 # the time to the first crash or hang is taken from the AFL++ crash file
 # name (time:MS since the start of fuzzing), else from its mtime minus the
-# start_time of fuzzer_stats.  Seeds of fuzz/corpus that already crash the
-# mutant are skipped by AFL++ and reported separately ("K seed(s) crash");
-# they count as a find too.
+# start_time of fuzzer_stats.  A crash counts only if it is the mutant's:
+# the same input must pass kmm-fuzz-replay of the unmutated baseline (a
+# copy kept from the baseline build), so a crash the real tree shares (a
+# kernel or model bug) is not taken for a find; if the first crash is such
+# a shared one, the campaign runs again for the full N seconds and the
+# earliest crash of the mutant's own is taken.  Seeds of fuzz/corpus that
+# already crash the mutant are skipped by AFL++ and reported separately
+# ("K seed(s) crash"); they count as a find too.
 #
 # Prints a table mutant -> tests that caught it -> fuzz time-to-find, and
 # a result file in the scratch directory.  Exits 1 if any mutant is caught
@@ -33,7 +38,7 @@ fuzz_seconds=0
 keep=0
 while [ $# -gt 0 ]; do
 	case $1 in
-	--fuzz-seconds) fuzz_seconds=$2; shift 2 ;;
+	--fuzz-seconds|--fuzz) fuzz_seconds=$2; shift 2 ;;
 	--keep) keep=1; shift ;;
 	-h|--help) sed -n "2,30p" "$0"; exit 0 ;;
 	-*) echo "usage: $0 [--fuzz-seconds N] [--keep] [NAME...]" >&2; exit 2 ;;
@@ -98,6 +103,8 @@ if [ -n "$base_fail" ]; then
 	echo "mutants: baseline already fails: $base_fail" >&2
 	exit 1
 fi
+base_replay=$scratch/kmm-fuzz-replay-baseline
+cp "$bdir/fuzz/kmm-fuzz-replay" "$base_replay"
 
 # Seeds of the campaign in $tree/build-fuzz that crash the mutant (AFL++
 # skips them at calibration), as a count.
@@ -105,21 +112,49 @@ seed_crashes() {
 	grep -a -c "results in a crash" "$tree/build-fuzz/afl-fuzz.log" 2>/dev/null || true
 }
 
-# Time to the first crash/hang the fuzzer saved, or empty.
+# Does input $1 pass on the unmutated tree (so its crash is the mutant's)?
+mutant_only() {
+	"$base_replay" "$1" >/dev/null 2>&1
+}
+
+# Time to the earliest crash/hang of the mutant's own the fuzzer saved,
+# or empty; the number of earlier ones the baseline shares goes to
+# $scratch/shared (this runs in a command substitution).
 fuzz_time() {
 	out=$tree/build-fuzz/afl-out/default
+	shared=0
+	echo 0 >"$scratch/shared"
 	[ -d "$out" ] || return 0
-	f=$(ls "$out"/crashes/id:* "$out"/hangs/id:* 2>/dev/null | head -1)
-	[ -n "$f" ] || return 0
-	kind=crash
-	case $f in */hangs/*) kind=hang ;; esac
-	ms=$(echo "$f" | sed -n 's/.*,time:\([0-9]*\).*/\1/p')
-	if [ -n "$ms" ]; then
-		echo "$ms" | awk -v k=$kind '{ printf "%.2f s (%s)\n", $1 / 1000, k }'
-	else
-		start=$(sed -n 's/^start_time *: *//p' "$out/fuzzer_stats")
-		echo "$(( $(stat -c %Y "$f") - start )) s ($kind)"
-	fi
+	for f in $(ls "$out"/crashes/id:* "$out"/hangs/id:* 2>/dev/null |
+		   sed 's/.*,time:\([0-9]*\).*/\1 &/' | sort -n | cut -d' ' -f2-); do
+		if ! mutant_only "$f"; then
+			shared=$((shared + 1))
+			echo "$shared" >"$scratch/shared"
+			continue
+		fi
+		kind=crash
+		case $f in */hangs/*) kind=hang ;; esac
+		ms=$(echo "$f" | sed -n 's/.*,time:\([0-9]*\).*/\1/p')
+		if [ -n "$ms" ]; then
+			echo "$ms" | awk -v k=$kind '{ printf "%.2f s (%s)\n", $1 / 1000, k }'
+		else
+			start=$(sed -n 's/^start_time *: *//p' "$out/fuzzer_stats")
+			echo "$(( $(stat -c %Y "$f") - start )) s ($kind)"
+		fi
+		return 0
+	done
+}
+
+# Any crash or hang saved at all?
+any_crash() {
+	ls "$tree"/build-fuzz/afl-out/default/crashes/id:* \
+	   "$tree"/build-fuzz/afl-out/default/hangs/id:* >/dev/null 2>&1
+}
+
+# One campaign on the mutant; $1: extra environment (AFL_BENCH_UNTIL_CRASH=1 or empty).
+campaign() {
+	rm -rf "$tree/build-fuzz/afl-out" "$tree/build-fuzz/afl-fuzz.log"
+	env $1 sh "$tree/fuzz/campaign.sh" --seconds "$fuzz_seconds" >"$log/$m-fuzz.log" 2>&1 || true
 }
 
 status=0
@@ -147,11 +182,16 @@ for m in "$@"; do
 		echo "mutants: $m: caught by $n test(s)"
 		found=$n
 		if [ "$fuzz_seconds" -gt 0 ]; then
-			rm -rf "$tree/build-fuzz/afl-out" "$tree/build-fuzz/afl-fuzz.log"
-			AFL_BENCH_UNTIL_CRASH=1 sh "$tree/fuzz/campaign.sh" --seconds "$fuzz_seconds" \
-				>"$log/$m-fuzz.log" 2>&1 || true
+			campaign AFL_BENCH_UNTIL_CRASH=1
+			t=$(fuzz_time)
+			if [ -z "$t" ] && any_crash; then
+				echo "mutants: $m: first crash is shared with the baseline; fuzzing on"
+				campaign ""
+			fi
 			seeds=$(seed_crashes)
 			t=$(fuzz_time)
+			shared=$(cat "$scratch/shared")
+			[ "$shared" -eq 0 ] || echo "mutants: $m: $shared crash(es) shared with the baseline"
 			if [ -n "$t" ]; then
 				fuzz="$t"
 				found=$((found + 1))
