@@ -148,7 +148,7 @@ fuzz_time() {
 # Any crash or hang saved at all?
 any_crash() {
 	ls "$tree"/build-fuzz/afl-out/default/crashes/id:* \
-	   "$tree"/build-fuzz/afl-out/default/hangs/id:* >/dev/null 2>&1
+	   "$tree"/build-fuzz/afl-out/default/hangs/id:* 2>/dev/null | grep -q .
 }
 
 # One campaign on the mutant; $1: extra environment (AFL_BENCH_UNTIL_CRASH=1 or empty).
