@@ -22,7 +22,8 @@
 # copy kept from the baseline build), so a crash the real tree shares (a
 # kernel or model bug) is not taken for a find; if the first crash is such
 # a shared one, the campaign runs again for the full N seconds and the
-# earliest crash of the mutant's own is taken.  Seeds of fuzz/corpus that
+# earliest crash of the mutant's own is taken (the shared inputs are kept
+# in the scratch directory's shared-crashes/: they are bugs of the tree).  Seeds of fuzz/corpus that
 # already crash the mutant are skipped by AFL++ and reported separately
 # ("K seed(s) crash"); they count as a find too.
 #
@@ -130,6 +131,8 @@ fuzz_time() {
 		if ! mutant_only "$f"; then
 			shared=$((shared + 1))
 			echo "$shared" >"$scratch/shared"
+			mkdir -p "$scratch/shared-crashes"
+			cp "$f" "$scratch/shared-crashes/$m-$shared"
 			continue
 		fi
 		kind=crash
