@@ -23,9 +23,9 @@
 # kernel or model bug) is not taken for a find; if the first crash is such
 # a shared one, the campaign runs again for the full N seconds and the
 # earliest crash of the mutant's own is taken (the shared inputs are kept
-# in the scratch directory's shared-crashes/: they are bugs of the tree).  Seeds of fuzz/corpus that
-# already crash the mutant are skipped by AFL++ and reported separately
-# ("K seed(s) crash"); they count as a find too.
+# in the scratch directory's shared-crashes/: they are bugs of the tree).
+# Seeds of fuzz/corpus that already crash the mutant are skipped by AFL++
+# and reported separately ("K seed(s) crash"); they count as a find too.
 #
 # Prints a table mutant -> tests that caught it -> fuzz time-to-find, and
 # a result file in the scratch directory.  Exits 1 if any mutant is caught
