@@ -1,9 +1,8 @@
 /*
  * User reads and writes (scenarios/README `read`, `write`): made by the
- * thread a core runs, through that thread's VSpace -- its TCB's VSpace
- * root, if that is a PML4 whose ASID still resolves to it (c.3: otherwise
- * the thread runs on the kernel-only global PML4, where every user access
- * faults).  An access that crosses a page boundary is checked in both
+ * thread a core runs, through the vspace loaded on the core (tcb.c says
+ * when that changes; with none, the thread runs on the kernel-only global
+ * PML4, where every user access faults, c.3).  An access that crosses a page boundary is checked in both
  * pages before any byte moves; a fault names the first byte of the part
  * that faulted.
  *
@@ -25,17 +24,6 @@ struct xlate {
 	enum kmm_fault_reason reason;
 	bool loose;             /* kernel half: Protection or NotPresent */
 };
-
-/* The thread's vspace (its PML4, if the ASID still resolves to it), else 0. */
-static uint64_t thread_vspace(struct model *m, uint64_t tcb)
-{
-	const struct mcap *vs = mtree_cap(m, tcb + TCB_VTABLE * SLOT_BYTES);
-
-	if (vs->type != KMM_CAP_TYPE_PML4 || !vs->mapped ||
-	    mvspace_for_asid(m, vs->asid) != vs->paddr)
-		return 0;
-	return vs->paddr;
-}
 
 static struct xlate translate(struct model *m, uint64_t pml4, uint64_t va, bool write)
 {
@@ -64,10 +52,10 @@ static struct xlate translate(struct model *m, uint64_t pml4, uint64_t va, bool 
 }
 
 /* The access's physical bytes, or the fault in *r (and *loose). */
-static bool place(struct model *m, uint64_t tcb, const struct prog_op *op, uint64_t *pa,
-		  bool *device, struct kmm_result *r, bool *loose)
+static bool place(struct model *m, const struct prog_op *op, uint64_t *pa, bool *device,
+		  struct kmm_result *r, bool *loose)
 {
-	uint64_t pml4 = thread_vspace(m, tcb), va = op->vaddr, part = op->size;
+	uint64_t pml4 = m->loaded[op->core].pml4, va = op->vaddr, part = op->size;
 	bool write = op->access == PROG_ACCESS_WRITE;
 	struct xlate a = translate(m, pml4, va, write), b = a;
 
@@ -128,7 +116,7 @@ bool maccess_step(struct model *m, const struct prog_op *op, const struct kmm_re
 		pred.kind = KMM_RESULT_NO_THREAD;
 		return mcompare_result(m, &pred, res, d);
 	}
-	if (!place(m, tcb, op, pa, device, &pred, &loose)) {
+	if (!place(m, op, pa, device, &pred, &loose)) {
 		if (loose)
 			loose_fault(&pred, res);
 		return mcompare_result(m, &pred, res, d);

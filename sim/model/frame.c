@@ -10,6 +10,19 @@
  */
 #include "model_int.h"
 
+/*
+ * The entry's cache attributes (PWT | PCD << 1 | PAT << 2) for an attr
+ * word.  The reference names five values, which are exactly those bits:
+ * WriteBack 0, WriteThrough 1, CacheDisabled 2, Uncacheable 3 (both),
+ * WriteCombining 4 (PAT).  It gives no meaning to any other word; seL4
+ * takes its low three bits, kmm maps it to WriteBack, and the model
+ * follows kmm (an open decision, so any other word is WriteBack here).
+ */
+static uint8_t cache_attr(uint64_t word)
+{
+	return word <= 4 ? (uint8_t)word : 0;
+}
+
 static uint64_t frame_bytes(const struct mcap *c)
 {
 	return 1ull << c->size_bits;
@@ -81,7 +94,7 @@ static void map(struct model *m, const struct minv *v, struct kmm_result *r)
 		return mres_err0(r, KMM_DELETE_FIRST);
 	*e = (struct mentry){ .kind = ENT_PAGE, .paddr = n->cap.paddr, .device = n->cap.device,
 			      .rights = (uint8_t)mcap_mask_vm_rights(n->cap.vm_rights, w[1]),
-			      .attr = (uint8_t)(w[2] & 7) };
+			      .attr = cache_attr(w[2]) };
 	if (fresh)
 		forget_stale(m, n, vs->asid, vaddr);
 	n->cap.mapped = true;

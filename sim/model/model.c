@@ -25,6 +25,8 @@ struct model *model_new(uint64_t caller)
 		m->program[c] = m->running[c] = caller;
 	m->cores_seen = 1;
 	mboot_load(m);
+	for (unsigned c = 0; c < MODEL_CORES; c++)
+		mtcb_load_vspace(m, c);
 	root = mtree_cap(m, caller + TCB_CTABLE * SLOT_BYTES);
 	m->root_cnode = root->paddr;
 	m->root_bits = root->radix;

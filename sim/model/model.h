@@ -13,7 +13,11 @@
  *     page with rights and attributes), the ASID table and its pools;
  *   - the bytes user code wrote (RAM frames start zero; device bytes are
  *     learnt at first sight, since what a device holds is not knowable);
- *   - which thread each core runs, and its CSpace and VSpace roots.
+ *   - which thread each core runs, with its CSpace root, and the vspace
+ *     loaded there: read from the thread's VSpace root when it is switched
+ *     to (`run`) or reconfigured (TCB_Configure), dropped when that PML4
+ *     or its ASID pool dies (c.7), and otherwise kept -- as seL4 reads the
+ *     TCB's VSpace slot only at a thread switch (setVMRoot).
  *
  * The boot state is read once through kmm_bootinfo()/kmm_inspect_walk();
  * from then on model_step() predicts every completed op -- each
@@ -49,6 +53,9 @@
  *   - mappings under PML4s that no ASID resolves to (unreachable by any
  *     thread; their entries are still modelled, for when they matter);
  *   - more than one core at a time (kmm-sim refuses --model with --cores > 1).
+ * One reading is kmm's rather than the reference's: a Page_Map attribute
+ * word other than the five values the reference names (0 .. 4) maps to
+ * WriteBack, as kmm does (seL4 takes the word's low three bits; frame.c).
  * An op kind the model has no meaning for would make it "unmodelled" for
  * the rest of the run (silently, counted in the summary); no op the
  * executor passes today does.

@@ -14,8 +14,8 @@
  *     (c.1 - c.3);
  *   - memory: the bytes user code wrote, per 4 KiB page (frames made
  *     from RAM start zero; device bytes are learnt at first sight, §a.6);
- *   - threads: which thread each core's ops run as, and which one the
- *     kernel still runs there.
+ *   - threads: which thread each core's ops run as, which one the kernel
+ *     still runs there, and the vspace loaded there.
  *
  * Section numbers in the files' comments (a.3, c.5 ...) point into
  * /work/shared/reference/sel4-semantics.md.  Cross-file functions carry
@@ -130,6 +130,9 @@ struct model {
 	/* threads */
 	uint64_t program[MODEL_CORES];  /* the TCB each core's ops run as (`run`) */
 	uint64_t running[MODEL_CORES];  /* the TCB the kernel runs there (0: none) */
+	struct mloaded {                /* the vspace loaded there (pml4 0: none) */
+		uint64_t pml4, asid;
+	} loaded[MODEL_CORES];
 	uint64_t cores_seen;    /* bit c: core c had an op (compared from then on) */
 	/* bookkeeping */
 	bool unmodelled;
@@ -214,6 +217,8 @@ void mtcb_invoke(struct model *m, const struct minv *v, struct kmm_result *r);
 void mtcb_finalised(struct model *m, uint64_t tcb);
 bool mtcb_run(struct model *m, unsigned core, uint64_t cptr);
 bool mtcb_caller(struct model *m, unsigned core, uint64_t *tcb);
+void mtcb_load_vspace(struct model *m, unsigned core);
+void mtcb_drop_vspace(struct model *m, uint64_t pml4, uint64_t asid_lo, uint64_t asid_hi);
 
 /* ---- vspace.c: the abstract page tables and ASIDs (c.1 - c.3, c.7) ------- */
 

@@ -6,6 +6,13 @@
  * A core runs the thread the program last switched it to (`run`), the
  * root thread at first; when that TCB is destroyed the kernel runs nothing
  * there and the core's ops get NoThread until the next `run`.
+ *
+ * The vspace a core uses is the one loaded when its thread was switched
+ * to, or reconfigured by TCB_Configure: the thread's VSpace root then, if
+ * it is a PML4 whose ASID resolves to it, else none (the kernel-only
+ * global PML4, c.3).  As in seL4, where only a thread switch (setVMRoot)
+ * reads the TCB's VSpace slot, deleting that slot's cap later does not
+ * unload it; the PML4's or its ASID pool's end does (c.7).
  */
 #include "model_int.h"
 
@@ -70,15 +77,45 @@ void mtcb_invoke(struct model *m, const struct minv *v, struct kmm_result *r)
 		return mres_err0(r, e);
 	install(m, tcb, TCB_CTABLE, v->exnode[0], &cs);
 	install(m, tcb, TCB_VTABLE, v->exnode[1], &vs);
+	for (unsigned c = 0; c < MODEL_CORES; c++) {
+		if (m->running[c] == tcb)
+			mtcb_load_vspace(m, c);
+	}
 	mres_err0(r, KMM_OK);
+}
+
+/* Load the vspace of the thread core runs: its VSpace root, if valid. */
+void mtcb_load_vspace(struct model *m, unsigned core)
+{
+	const struct mcap *vs;
+
+	m->loaded[core] = (struct mloaded){ 0, 0 };
+	if (m->running[core] == 0)
+		return;
+	vs = mtree_cap(m, m->running[core] + TCB_VTABLE * SLOT_BYTES);
+	if (vs->type == KMM_CAP_TYPE_PML4 && vs->mapped && mvspace_for_asid(m, vs->asid) == vs->paddr)
+		m->loaded[core] = (struct mloaded){ vs->paddr, vs->asid };
+}
+
+/* A PML4 (pml4 != 0) or the ASIDs [asid_lo, asid_hi) went: cores using it load none. */
+void mtcb_drop_vspace(struct model *m, uint64_t pml4, uint64_t asid_lo, uint64_t asid_hi)
+{
+	for (unsigned c = 0; c < MODEL_CORES; c++) {
+		const struct mloaded *l = &m->loaded[c];
+
+		if ((pml4 != 0 && l->pml4 == pml4) || (l->asid >= asid_lo && l->asid < asid_hi))
+			m->loaded[c] = (struct mloaded){ 0, 0 };
+	}
 }
 
 /* The TCB at tcb is being destroyed: no core runs it any more. */
 void mtcb_finalised(struct model *m, uint64_t tcb)
 {
 	for (unsigned c = 0; c < MODEL_CORES; c++) {
-		if (m->running[c] == tcb)
+		if (m->running[c] == tcb) {
 			m->running[c] = 0;
+			m->loaded[c] = (struct mloaded){ 0, 0 };
+		}
 	}
 }
 
@@ -95,6 +132,7 @@ bool mtcb_run(struct model *m, unsigned core, uint64_t cptr)
 	if (c->type != KMM_CAP_TYPE_TCB)
 		return false;
 	m->program[core] = m->running[core] = c->paddr;
+	mtcb_load_vspace(m, core);
 	return true;
 }
 

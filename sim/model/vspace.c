@@ -145,8 +145,10 @@ void mvspace_release_pml4(struct model *m, const struct mcap *c)
 	struct mpool *p = index < ASID_POOLS && m->asid_table[index] != 0 ?
 			  mvspace_pool(m, m->asid_table[index]) : NULL;
 
-	if (p != NULL && p->vspace[c->asid % POOL_ASIDS] == c->paddr)
+	if (p != NULL && p->vspace[c->asid % POOL_ASIDS] == c->paddr) {
 		p->vspace[c->asid % POOL_ASIDS] = 0;
+		mtcb_drop_vspace(m, c->paddr, c->asid, c->asid + 1);
+	}
 }
 
 /* c.7: the final pool cap takes the pool out of the ASID table (if still there). */
@@ -154,7 +156,9 @@ void mvspace_release_pool(struct model *m, const struct mcap *c)
 {
 	uint64_t index = c->asid / POOL_ASIDS;
 
-	if (index < ASID_POOLS && m->asid_table[index] == c->paddr)
+	if (index < ASID_POOLS && m->asid_table[index] == c->paddr) {
 		m->asid_table[index] = 0;
+		mtcb_drop_vspace(m, 0, c->asid, c->asid + POOL_ASIDS);
+	}
 	g_hash_table_remove(m->pools, &c->paddr);
 }
