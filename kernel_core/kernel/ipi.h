@@ -13,7 +13,8 @@
 
 enum ipi_op {
 	IPI_FLUSH_PAGE = 1,  /* drop the translation of (asid, vaddr) */
-	IPI_FLUSH_ASID,      /* drop all of asid; reload CR3 if running it */
+	IPI_FLUSH_ASID,      /* drop all of asid */
+	IPI_RETIRE_ASID,     /* asid is gone: drop all of it, reload CR3 if running it */
 	IPI_RELOAD           /* reload CR3 from the core's current thread */
 };
 

@@ -132,7 +132,7 @@ void pml4_finalise(const struct cap *c)
 	pool = asid_table_get((unsigned)(asid >> ASID_POOL_BITS));
 	/* Unassign first, so a core told to reload finds the ASID gone. */
 	asid_pool_set(pool, (unsigned)(asid & (ASID_POOL_SIZE - 1)), 0);
-	tlb_flush_asid((unsigned)asid);
+	tlb_retire_asid((unsigned)asid);
 	/* As seL4's setVMRoot after deleteASID: this core's CR3 from its thread. */
 	vspace_reload_current();
 }
@@ -149,6 +149,6 @@ void asid_pool_finalise(const struct cap *c)
 	asid_table_set(index, 0);
 	for (i = 0; i < ASID_POOL_SIZE; i++)
 		if (pte_read(paddr + 8 * i) != 0)
-			tlb_flush_asid((unsigned)(cap_asid_pool_base(c) + i));
+			tlb_retire_asid((unsigned)(cap_asid_pool_base(c) + i));
 	vspace_reload_current();
 }

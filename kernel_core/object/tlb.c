@@ -59,8 +59,9 @@ void ipi_do_request(const struct ipi_request *req)
 		hal_tlb_invalidate_page(req->asid, req->vaddr);
 		break;
 	case IPI_FLUSH_ASID:
+	case IPI_RETIRE_ASID:
 		hal_tlb_invalidate_asid(req->asid);
-		if (loaded_asid[hal_core_id()] == req->asid)
+		if (req->op == IPI_RETIRE_ASID && loaded_asid[hal_core_id()] == req->asid)
 			vspace_reload_current();
 		forget_core(req->asid);
 		break;
@@ -79,13 +80,23 @@ void tlb_flush_page(unsigned asid, uint64_t vaddr)
 	ipi_remote_call(tlb_asid_cores(asid), &req);
 }
 
-void tlb_flush_asid(unsigned asid)
+static void flush_asid_everywhere(enum ipi_op op, unsigned asid)
 {
-	struct ipi_request req = { IPI_FLUSH_ASID, asid, 0 };
+	struct ipi_request req = { op, asid, 0 };
 
 	kassert(asid < ASIDS);
 	ipi_do_request(&req);
 	ipi_remote_call(tlb_asid_cores(asid), &req);
+}
+
+void tlb_flush_asid(unsigned asid)
+{
+	flush_asid_everywhere(IPI_FLUSH_ASID, asid);
+}
+
+void tlb_retire_asid(unsigned asid)
+{
+	flush_asid_everywhere(IPI_RETIRE_ASID, asid);
 }
 
 void tlb_reload_running(uint64_t tcb)

@@ -18,10 +18,18 @@ void tlb_init(void);
 void tlb_flush_page(unsigned asid, uint64_t vaddr);
 
 /*
- * Drop all of asid on every core that may cache it; a core that runs
- * asid also reloads its CR3 from its thread (the ASID may be gone).
+ * Drop all of asid on every core that may cache it.  CR3s stay as they
+ * are: a thread keeps the address space it loaded (seL4 re-reads a
+ * thread's VSpace root only when it switches to the thread).
  */
 void tlb_flush_asid(unsigned asid);
+
+/*
+ * asid no longer resolves (its PML4 or pool is gone): as tlb_flush_asid,
+ * and every core running asid reloads CR3 from its thread, so no core
+ * keeps translating through the dead PML4 while its memory is reused.
+ */
+void tlb_retire_asid(unsigned asid);
 
 /* Every core that runs the thread at tcb reloads its CR3 from it. */
 void tlb_reload_running(uint64_t tcb);
