@@ -244,24 +244,60 @@ static bool build(struct fz_in *in, struct prog_op *op)
 	return true;
 }
 
-size_t fz_decode(const uint8_t *data, size_t len, const struct kmm_bootinfo *bi,
-		 struct fz_header *h, uint64_t *code, struct prog_stream *s)
+static void read_header(struct fz_in *in, struct fz_header *h)
 {
-	struct fz_in in = { data, len, 0, bi, 0 };
-	struct prog_op op;
-
 	h->seed = 0;
 	for (unsigned i = 0; i < 4; i++)
-		h->seed |= (uint64_t)byte(&in) << (8 * i);
-	h->pct_depth = byte(&in) % (FZ_MAX_PCT_DEPTH + 1);
-	h->cores_asked = 1 + byte(&in) % FZ_MAX_CORES;
-	h->cores = 1;  /* the multicore scheduler is not wired in yet */
+		h->seed |= (uint64_t)byte(in) << (8 * i);
+	h->pct_depth = byte(in) % (FZ_MAX_PCT_DEPTH + 1);
+	h->cores_asked = 1 + byte(in) % FZ_MAX_CORES;
+	h->cores = h->cores_asked;
+}
+
+void fz_decode_header(const uint8_t *data, size_t len, struct fz_header *h)
+{
+	struct fz_in in = { data, len, 0, 0, 0 };
+
+	read_header(&in, h);
+}
+
+/*
+ * The ops of core `core` of `cores` into *s: the i-th op that decodes to
+ * a valid op goes to core i % cores.  *total counts the ops of every core.
+ */
+static void decode_core(const uint8_t *data, size_t len, const struct kmm_bootinfo *bi,
+			unsigned core, unsigned cores, uint64_t *code, struct prog_stream *s,
+			size_t *total)
+{
+	struct fz_in in = { data, len, 0, bi, 0 };
+	struct fz_header h;
+	struct prog_op op;
+
+	read_header(&in, &h);
 	*s = (struct prog_stream){ code, 0, 0 };
-	while (in.pos < in.len && s->nops < FZ_MAX_OPS) {
-		if (build(&in, &op) && prog_op_valid(&op)) {
-			s->len += prog_encode(&op, code + s->len);
-			s->nops++;
-		}
+	while (in.pos < in.len && *total < FZ_MAX_OPS) {
+		if (!build(&in, &op) || !prog_op_valid(&op))
+			continue;
+		if ((*total)++ % cores != core)
+			continue;
+		op.core = (uint8_t)core;
+		s->len += prog_encode(&op, code + s->len);
+		s->nops++;
 	}
-	return s->nops;
+}
+
+size_t fz_decode(const uint8_t *data, size_t len, const struct kmm_bootinfo *bi,
+		 struct fz_header *h, uint64_t *code, struct prog *p)
+{
+	size_t used = 0, total = 0;
+
+	fz_decode_header(data, len, h);
+	for (unsigned c = 0; c < PROG_MAX_CORES; c++)
+		p->core[c] = (struct prog_stream){ code, 0, 0 };
+	for (unsigned c = 0; c < h->cores; c++) {
+		total = 0;
+		decode_core(data, len, bi, c, h->cores, code + used, &p->core[c], &total);
+		used += p->core[c].len;
+	}
+	return total;
 }

@@ -8,11 +8,11 @@
  *              1 + b % FZ_MAX_CORES)
  *     ops      one selector byte each, then the bytes that op consumes
  *
- * The scheduler fields are decoded already so that inputs keep their
- * meaning when multicore lands; until then every op goes to core 0 and
- * the run uses one core (fz_header.cores is forced to 1, cores_asked
- * keeps what the input said).  Multicore will take the scheduler seed
- * and PCT depth from here and pick each op's core from the op bytes.
+ * With more than one core the ops are dealt out in turn: the i-th valid
+ * op goes to core i % cores, and the deterministic scheduler, seeded
+ * from the header (PCT when the depth is not 0), interleaves the cores;
+ * the same bytes give the same interleaving.  One core is exactly the
+ * single-core program.
  *
  * Selectors 0..199 invoke a label (1 + sel % 22) with its named syntax
  * (sim/syntax.c) and one byte per message word and extra cap, mapped
@@ -44,6 +44,7 @@
 #define FZ_MEM_BYTES (4ull << 20)  /* main RAM of the fuzzed machine */
 #define FZ_ROOT_BITS 8             /* root CNode radix: 256 slots */
 #define FZ_FREE_SLOTS 64           /* first_free .. first_free + 63 */
+/* Every core's ops together are at most FZ_MAX_OPS: one buffer holds them. */
 #define FZ_CODE_WORDS (FZ_MAX_OPS * PROG_OP_MAX_WORDS)
 #define FZ_HEADER_BYTES 6
 #define FZ_MAX_CORES 4
@@ -53,14 +54,18 @@ struct fz_header {
 	uint64_t seed;         /* the scheduler's seed (and kmm-sim's --seed) */
 	unsigned pct_depth;    /* PCT priority change points, 0..FZ_MAX_PCT_DEPTH */
 	unsigned cores_asked;  /* 1..FZ_MAX_CORES, as the input says */
-	unsigned cores;        /* what the run uses: 1 until multicore lands */
+	unsigned cores;        /* what the run uses (= cores_asked) */
 };
+
+/* Just the header (the machine must be booted with h->cores cores). */
+void fz_decode_header(const uint8_t *data, size_t len, struct fz_header *h);
 
 /*
  * Decode data[0..len) into code[] (FZ_CODE_WORDS words, caller memory)
- * as core 0's stream *s of the program; returns the number of ops.
+ * as the streams of p's first h->cores cores (the others empty); returns
+ * the number of ops.
  */
 size_t fz_decode(const uint8_t *data, size_t len, const struct kmm_bootinfo *bi,
-		 struct fz_header *h, uint64_t *code, struct prog_stream *s);
+		 struct fz_header *h, uint64_t *code, struct prog *p);
 
 #endif

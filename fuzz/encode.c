@@ -92,13 +92,13 @@ static bool decodes_to(const struct enc *e, const struct kmm_bootinfo *bi,
 	uint8_t buf[FZ_HEADER_BYTES + FZ_ENC_MAX_BYTES] = { 0 };
 	size_t len = FZ_HEADER_BYTES + serialize(e, buf + FZ_HEADER_BYTES);
 	struct fz_header h;
-	struct prog_stream s;
+	struct prog p;
 	struct prog_cursor c;
 	struct prog_op got;
 
-	if (fz_decode(buf, len, bi, &h, code, &s) != 1)
+	if (fz_decode(buf, len, bi, &h, code, &p) != 1)
 		return false;
-	prog_cursor_init(&c, &s);
+	prog_cursor_init(&c, &p.core[0]);
 	return prog_next(&c, &got) == PROG_OK && same_op(&got, want);
 }
 

@@ -2,9 +2,11 @@
  * kmm-fuzz: the AFL++ harness, and (built without afl-clang-fast)
  * kmm-fuzz-replay, which runs each input file named on its command line.
  *
- * Per input: a fresh machine (machine.h), a fresh reference model of it
- * (sim/model/, hooked into the executor so every completed op is compared
- * with it), the input decoded into a program (decode.h), and the executor
+ * Per input: a fresh machine (machine.h) with the input's core count, a
+ * fresh reference model of it when there is one core (sim/model/, hooked
+ * into the executor so every completed op is compared with it), the input
+ * decoded into a program (decode.h), the cores interleaved by hal_sim's
+ * deterministic scheduler as the header says, and the executor
  * with the invariant checker after every op (CHECK_CHEAP, which includes
  * the incremental zero-above-watermark check, plus the MMU's
  * stale-translation check) and the full check at the end.
@@ -28,6 +30,7 @@
 #include <kmm/kernel.h>
 
 #include "checker.h"
+#include "hal.h"
 #include "decode.h"
 #include "exec.h"
 #include "hal_sim.h"
@@ -75,13 +78,13 @@ static void preempt_after(void *ctx, uint64_t n)
 
 static void on_panic(const char *msg, void *ctx)
 {
-	exec_report_panic(ctx, 0, msg);
+	exec_report_panic(ctx, hal_core_id(), msg);
 }
 
 /* A fresh machine and the checker's memory of the last one forgotten. */
-static void boot_machine(void)
+static void boot_machine(unsigned cores)
 {
-	if (!fz_machine_boot()) {
+	if (!fz_machine_boot(cores)) {
 		fprintf(stderr, "kmm-fuzz: the machine did not boot\n");
 		abort();
 	}
@@ -97,6 +100,27 @@ static void read_check_mode(void)
 		check_mode = EXEC_CHECK_END;
 }
 
+/*
+ * Every core's stream: one core directly, more under the deterministic
+ * scheduler seeded from the header (PCT when it asks for a depth), as
+ * kmm-sim --replay runs them.  The model follows one core only.
+ */
+static void run_cores(struct exec_config *c, const struct fz_header *h, const struct prog *p)
+{
+	struct sim_opts o = { .cores = h->cores, .seed = h->seed, .pct = h->pct_depth,
+			      .file = c->file };
+
+	sim_core_hooks(&c->io, &o);
+	exec_init(&x, c);
+	hal_sim_set_panic_hook(on_panic, &x);
+	hal_sim_set_ipi_handler(kmm_ipi_receive);
+	if (sim_run_cores(&x, p, &o))
+		exec_finish(&x);
+	else
+		x.status = EXEC_FAIL_STUCK;
+	hal_sim_set_panic_hook(NULL, NULL);
+}
+
 /* Run one input; aborts on any failure but an expectation (there are none). */
 static size_t run_one(const uint8_t *buf, size_t len, const char *name)
 {
@@ -106,21 +130,20 @@ static size_t run_one(const uint8_t *buf, size_t len, const char *name)
 			.preempt_after = preempt_after },
 	};
 	struct fz_header h;
-	struct prog_stream s;
-	struct model *m;
+	struct prog p;
+	struct model *m = NULL;
 	size_t nops;
 
-	boot_machine();
-	nops = fz_decode(buf, len, kmm_bootinfo(), &h, code, &s);
+	fz_decode_header(buf, len, &h);
+	boot_machine(h.cores);
+	nops = fz_decode(buf, len, kmm_bootinfo(), &h, code, &p);
 	c.caller = kmm_bootinfo()->root_tcb;
-	m = model_new(c.caller);
-	c.model = (struct exec_model){ model_step, m };
+	if (h.cores == 1) {
+		m = model_new(c.caller);
+		c.model = (struct exec_model){ model_step, m };
+	}
 	sim_mmu_hooks(&c.io.mmu);
-	exec_init(&x, &c);
-	hal_sim_set_panic_hook(on_panic, &x);
-	exec_stream(&x, &s);
-	exec_finish(&x);
-	hal_sim_set_panic_hook(NULL, NULL);
+	run_cores(&c, &h, &p);
 	model_free(m);
 	if (x.status != EXEC_OK && x.status != EXEC_FAIL_EXPECT) {
 		fprintf(stderr, "kmm-fuzz: %s: %s at step %llu\n", name,

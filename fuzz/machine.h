@@ -10,6 +10,6 @@
 #include <stdbool.h>
 
 /* Boot a fresh machine; false if hal_sim or the kernel refused (a harness bug). */
-bool fz_machine_boot(void);
+bool fz_machine_boot(unsigned cores);
 
 #endif

@@ -110,7 +110,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: kmm-fuzz-seed PROGRAM.blob OUT [SEED]\n");
 		return 2;
 	}
-	if (!fz_machine_boot() || !read_blob(argv[1], buf, MAX_BLOB / 8, &h, &s))
+	if (!fz_machine_boot(1) || !read_blob(argv[1], buf, MAX_BLOB / 8, &h, &s))
 		return 1;
 	f = fopen(argv[2], "wb");
 	if (f == NULL) {

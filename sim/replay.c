@@ -2,11 +2,12 @@
  * kmm-sim --replay FILE: a fuzz input (fuzz/decode.h) instead of a
  * scenario.  The machine is the fuzzer's (FZ_MEM_BYTES of RAM, a
  * FZ_ROOT_BITS root CNode) unless flags say otherwise, the reference
- * model is on (as in the harness), the bytes decode into core 0's ops
- * exactly as in the harness (the header's PCT depth and core count are
- * not used until multicore lands), and --emit-scenario
- * writes those ops as scenario text (the trace's op syntax, preceded by
- * the machine statement, model included) for scenarios/regress/.
+ * model is on for one core (as in the harness), the header's core count,
+ * seed and PCT depth set --cores, --seed and --pct unless flags say
+ * otherwise, the bytes decode into every core's ops exactly as in the
+ * harness, and --emit-scenario writes those ops as scenario text (the
+ * trace's op syntax, in core blocks, preceded by the machine statement,
+ * model included) for scenarios/regress/.
  */
 #include <errno.h>
 
@@ -16,10 +17,32 @@
 #include "sim.h"
 #include "trace.h"
 
+/* The input's header: cores, seed and PCT depth, as the harness uses them. */
+static void header_defaults(struct sim_opts *o)
+{
+	uint8_t head[FZ_HEADER_BYTES] = { 0 };
+	struct fz_header h;
+	FILE *f = fopen(o->file, "rb");
+	size_t n = 0;
+
+	if (f != NULL) {
+		n = fread(head, 1, sizeof(head), f);
+		fclose(f);
+	}
+	fz_decode_header(head, n, &h);
+	if (!o->cores_given)
+		o->cores = h.cores;
+	o->cores_given = true;
+	o->seed = h.seed;
+	if (!o->pct_given)
+		o->pct = h.pct_depth;
+}
+
 void sim_replay_defaults(struct sim_opts *o)
 {
+	header_defaults(o);
 	if (!o->model_given)
-		o->model = true;   /* the harness compares every op with the model */
+		o->model = o->cores == 1;   /* the harness compares every op with the model */
 	if (!o->mem_given)
 		o->mem = FZ_MEM_BYTES;
 	if (!o->root_bits_given)
@@ -33,7 +56,7 @@ bool sim_replay_decode(const char *file, const struct kmm_bootinfo *bi, struct p
 	uint64_t *code = g_new(uint64_t, FZ_CODE_WORDS);
 	GError *e = NULL;
 	struct prog_cursor c;
-	struct prog_stream s;
+	struct prog p;
 	struct prog_op op;
 	struct fz_header h;
 	char *bytes;
@@ -46,11 +69,13 @@ bool sim_replay_decode(const char *file, const struct kmm_bootinfo *bi, struct p
 		g_free(code);
 		return false;
 	}
-	fz_decode((const uint8_t *)bytes, len, bi, &h, code, &s);
+	fz_decode((const uint8_t *)bytes, len, bi, &h, code, &p);
 	*seed = h.seed;
-	prog_cursor_init(&c, &s);
-	while (ok && prog_next(&c, &op) == PROG_OK)
-		ok = progbuf_add(pb, &op);
+	for (unsigned core = 0; ok && core < h.cores; core++) {
+		prog_cursor_init(&c, &p.core[core]);
+		while (ok && prog_next(&c, &op) == PROG_OK)
+			ok = progbuf_add(pb, &op);
+	}
 	g_free(bytes);
 	g_free(code);
 	return ok;
@@ -80,13 +105,21 @@ bool sim_emit_scenario(const char *path, const struct sim_opts *o, const struct 
 	}
 	sim_fmt_size(mem, o->mem);
 	fprintf(f, "# Decoded from the fuzz input %s:\n#   kmm-sim --replay %s\n"
-		"# (seed %llu; no expectations: the invariants are the test)\n\n"
-		"machine mem=%s root_bits=%llu model=%s\n\n", o->file, o->file,
-		(unsigned long long)o->seed, mem->str, (unsigned long long)o->root_bits,
-		o->model ? "on" : "off");
+		"# (no expectations: the invariants are the test; run it with\n"
+		"#   --seed %llu%s%.0llu for the fuzzer's interleaving)\n\n"
+		"machine mem=%s root_bits=%llu model=%s cores=%llu\n\n", o->file, o->file,
+		(unsigned long long)o->seed, o->pct != 0 ? " --pct " : "",
+		(unsigned long long)o->pct, mem->str, (unsigned long long)o->root_bits,
+		o->model ? "on" : "off", (unsigned long long)o->cores);
 	g_string_free(mem, TRUE);
-	prog_cursor_init(&c, &p->core[0]);
-	while (prog_next(&c, &op) == PROG_OK)
-		emit_op(f, &op);
+	for (unsigned core = 0; core < o->cores; core++) {
+		if (core > 0)
+			fprintf(f, "core %u {\n", core);
+		prog_cursor_init(&c, &p->core[core]);
+		while (prog_next(&c, &op) == PROG_OK)
+			emit_op(f, &op);
+		if (core > 0)
+			fprintf(f, "}\n");
+	}
 	return fclose(f) == 0;
 }
