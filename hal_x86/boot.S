@@ -222,7 +222,9 @@ msg_no_long_mode:
 
 	.data
 	.balign 16
-	/* Null, 64-bit kernel code (L=1), kernel data; accessed bits preset. */
+	/* Null, 64-bit kernel code (L=1), kernel data; accessed bits preset.
+	 * The SMP trampoline loads it too (trampoline.S). */
+	.globl boot_gdt, boot_gdt_ptr64
 boot_gdt:
 	.quad 0
 	.quad 0x00af9b000000ffff

@@ -52,6 +52,58 @@ static inline void invlpg(uint64_t vaddr)
 	__asm__ volatile("invlpg (%0)" : : "r"(vaddr) : "memory");
 }
 
+static inline void wrmsr(uint32_t msr, uint64_t v)
+{
+	__asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+}
+
+/* The 32-bit word at offset in the GS segment (this core's per-core data). */
+static inline uint32_t read_gs32(unsigned offset)
+{
+	uint32_t v;
+
+	__asm__ volatile("movl %%gs:(%1), %0" : "=r"(v) : "r"((uint64_t)offset));
+	return v;
+}
+
+/* Disable interrupts and return the old RFLAGS, for irq_restore. */
+static inline uint64_t irq_save(void)
+{
+	uint64_t flags;
+
+	__asm__ volatile("pushfq; popq %0; cli" : "=r"(flags) : : "memory");
+	return flags;
+}
+
+#define RFLAGS_IF 0x200
+
+static inline void irq_restore(uint64_t flags)
+{
+	if (flags & RFLAGS_IF)
+		__asm__ volatile("sti" : : : "memory");
+}
+
+static inline void irq_enable(void)
+{
+	__asm__ volatile("sti" : : : "memory");
+}
+
+static inline void irq_disable(void)
+{
+	__asm__ volatile("cli" : : : "memory");
+}
+
+/*
+ * With interrupts disabled: enable them and halt until one arrives, as
+ * one step (sti delays interrupts by one instruction, so one that became
+ * pending after the caller's last check still wakes the hlt), then
+ * disable them again.
+ */
+static inline void irq_wait(void)
+{
+	__asm__ volatile("sti; hlt; cli" : : : "memory");
+}
+
 static inline void cpu_relax(void)
 {
 	__asm__ volatile("pause");

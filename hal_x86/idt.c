@@ -2,8 +2,9 @@
  * idt.c: the interrupt descriptor table.  Vectors 0..31 (the exceptions)
  * are interrupt gates to the stubs of isr.S, at ring 0, on the current
  * stack (no IST yet: a kernel stack overflow becomes a triple fault).
- * Vectors 32..255 are not present until interrupts and IPIs arrive with
- * the multicore work; delivering one would raise #GP.
+ * Of vectors 32..255 only the LAPIC's are present (layout.h): the
+ * kernel's IPI and the spurious vector; delivering another raises #GP.
+ * One table serves every core.
  */
 #include "layout.h"
 #include "x86.h"
@@ -30,6 +31,7 @@ struct __attribute__((packed)) idt_pointer {
 };
 
 extern const uint64_t isr_stubs[EXCEPTIONS];
+extern const char isr_stub_ipi[], isr_stub_spurious[];
 
 static struct idt_gate idt[IDT_ENTRIES] __attribute__((aligned(16)));
 
@@ -45,12 +47,20 @@ static void set_gate(unsigned vector, uint64_t handler)
 	};
 }
 
-/* Fill the exception gates and load the IDT on this core.  Call once per core. */
-void idt_init(void)
+/* Load the IDT on this core (every AP, once idt_init has filled it). */
+void idt_load(void)
 {
 	struct idt_pointer p = { sizeof(idt) - 1, (uint64_t)(uintptr_t)idt };
 
+	__asm__ volatile("lidt %0" : : "m"(p));
+}
+
+/* Fill the gates and load the IDT on the boot core.  Call once. */
+void idt_init(void)
+{
 	for (unsigned v = 0; v < EXCEPTIONS; v++)
 		set_gate(v, isr_stubs[v]);
-	__asm__ volatile("lidt %0" : : "m"(p));
+	set_gate(VECTOR_IPI, (uint64_t)(uintptr_t)isr_stub_ipi);
+	set_gate(VECTOR_SPURIOUS, (uint64_t)(uintptr_t)isr_stub_spurious);
+	idt_load();
 }

@@ -1,5 +1,6 @@
 /*
- * isr.S: the entry stubs of the 32 exception vectors.
+ * isr.S: the entry stubs of the 32 exception vectors and of the two
+ * LAPIC vectors (the kernel's IPI and the spurious interrupt).
  *
  * Each stub makes the stack look the same (an error code, 0 for vectors
  * where the CPU pushes none, then the vector number) and jumps to
@@ -11,6 +12,8 @@
  * call: the CPU aligns it before pushing its 5 words, and the stub and
  * isr_common push 17 more, 176 bytes in all.
  */
+
+#include "layout.h"
 
 /* Vectors for which the CPU pushes an error code. */
 #define HAS_ERROR(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || \
@@ -33,6 +36,18 @@ isr_stub_\v:
 	.irp v, VECTORS
 	stub \v
 	.endr
+
+	.globl isr_stub_ipi, isr_stub_spurious
+	.balign 16
+isr_stub_ipi:
+	pushq $0
+	pushq $VECTOR_IPI
+	jmp isr_common
+	.balign 16
+isr_stub_spurious:
+	pushq $0
+	pushq $VECTOR_SPURIOUS
+	jmp isr_common
 
 isr_common:
 	pushq %rax

@@ -1,8 +1,9 @@
 /*
  * kmain.c: the x86 kernel's C entry, called by boot.S in long mode on the
- * boot stack.  It brings up the console and exception handling, drops the
- * boot identity map, reads the multiboot information, boots kernel_core
- * with the default configuration, prints the boot info, runs the smoke
+ * boot stack.  It brings up the console, this core's per-core data and
+ * exception handling, drops the boot identity map, reads the multiboot
+ * information, starts the other cores (smp.c; they wait for a program),
+ * boots kernel_core with the default configuration, prints the boot info, runs the smoke
  * program, and ends the run with QEMU's debug-exit device: "pass" if every
  * step went as expected, "fail" otherwise (layout.h has the values).
  * Given a module (a program blob), it runs that program instead
@@ -57,6 +58,7 @@ _Noreturn void kmain(uint32_t mb_info)
 					     KMM_DEFAULT_WORK_UNITS };
 
 	serial_init();
+	cpu_load(0, lapic_id());
 	kprintf("kmm: x86-64, multiboot info at 0x%x\n", mb_info);
 	idt_init();
 	mmu_init();
@@ -64,6 +66,7 @@ _Noreturn void kmain(uint32_t mb_info)
 		hal_panic("the loader gave no memory information");
 	kprintf("kmm: command line \"%s\"\n", mb.cmdline);
 	run_test_word(&mb);
+	smp_init(&mb);
 	if (mb.has_module)
 		program_main(&mb);
 	memmap_init(&mb);

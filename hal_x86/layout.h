@@ -46,6 +46,22 @@
 #define BOOT_STACK_SIZE 0x4000
 #define MAX_CORES       64     /* as kernel_core's per-core tables */
 
+/*
+ * SMP (smp.c, trampoline.S).  Application processors start in real mode
+ * at TRAMPOLINE_PHYS, a page below 1 MiB that the memory map never hands
+ * out (RAM starts at 1 MiB) and QEMU's multiboot loader leaves free (it
+ * puts its information at 0x9000).  SMP_MAX_CORES bounds the cores
+ * started (each gets an AP_STACK_SIZE stack in the image's bss).
+ */
+#define TRAMPOLINE_PHYS 0x8000
+#define SMP_MAX_CORES   8
+#define AP_STACK_SIZE   0x4000
+
+/* Interrupt vectors: the kernel's IPI and the LAPIC's spurious vector
+ * (whose low 4 bits must be 1s on older APICs). */
+#define VECTOR_IPI      0xf0
+#define VECTOR_SPURIOUS 0xff
+
 /* Multiboot (version 1). */
 #define MB_HEADER_MAGIC  0x1badb002
 #define MB_BOOT_MAGIC    0x2badb002

@@ -1,11 +1,11 @@
 /*
  * preempt.c: "is an interrupt pending?" for kernel_core's preemption
- * points.  Interrupts stay disabled in the kernel and no interrupt source
- * (timer, IPI) is programmed yet, so nothing is pending on its own.  A
+ * points.  Interrupts stay disabled in the kernel, no timer is programmed
+ * and IPIs are taken outside it (cpu.c), so nothing is pending on its own.  A
  * program's `preempt after N` arms an injected interrupt, exactly as
  * hal_sim does: each hal_interrupt_pending call is one preemption check,
- * and the n-th check from the arming answers true once.  The multicore
- * step adds the LAPIC (a pending timer or IPI).
+ * and the n-th check from the arming answers true once.  A LAPIC timer
+ * would be the real source.
  */
 #include "hal.h"
 #include "x86.h"

@@ -1,12 +1,15 @@
 /*
- * trap.c: what happens on a CPU exception.  For now every exception is a
- * kernel bug: the vector, its name, the error code, RIP, CR2 (the
- * faulting address of a page fault) and RSP go to the console and the
- * kernel panics.  The exception: a page fault raised by a user access
- * probe (uaccess.S), which uaccess_fixup turns into a fault record.
+ * trap.c: what happens on an interrupt or a CPU exception.  The kernel's
+ * IPI is acknowledged to the LAPIC and taken (cpu.c); the spurious vector
+ * needs nothing, not even an EOI.  Every exception is a kernel bug: the
+ * vector, its name, the error code, RIP, CR2 (the faulting address of a
+ * page fault) and RSP go to the console and the kernel panics.  The
+ * exception: a page fault raised by a user access probe (uaccess.S),
+ * which uaccess_fixup turns into a fault record.
  */
 #include "hal.h"
 #include "cpu.h"
+#include "layout.h"
 #include "x86.h"
 
 static const char *const names[32] = {
@@ -29,6 +32,13 @@ void trap_handle(struct trap_frame *tf)
 {
 	const char *name = tf->vector < 32 ? names[tf->vector] : "interrupt";
 
+	if (tf->vector == VECTOR_IPI) {
+		lapic_eoi();
+		cpu_take_ipi();
+		return;
+	}
+	if (tf->vector == VECTOR_SPURIOUS)
+		return;
 	if (tf->vector == 14 && uaccess_fixup(tf))
 		return;
 

@@ -21,15 +21,18 @@
  * U, the access is a protection fault, as in ring 3, and nothing is
  * touched (no Accessed bit set).  That walk reads the tables, not the
  * TLB; all else (presence, W with CR0.WP, Accessed and Dirty, the TLB)
- * is the real MMU's.  Running the accesses in ring 3 is the next step.  TLB assertions and the
- * stale-translation detector have no hooks here (a real TLB cannot be
- * inspected): scenarios that use them run in kmm-sim only.
+ * is the real MMU's.  Running the accesses in ring 3 is the next step.
+ * TLB assertions and the stale-translation detector have no hooks here
+ * (a real TLB cannot be inspected): scenarios that use them run in
+ * kmm-sim only.  With several cores, an access runs with interrupts off
+ * (user_access), so a shootdown IPI comes before or after it.
  */
 #include <kmm/kernel.h>
 
 #include "exec.h"
 #include "hal.h"
 #include "cpu.h"
+#include "layout.h"
 #include "x86.h"
 
 #define PAGE          4096ull
@@ -41,16 +44,26 @@
 #define PTE_ADDR      0x000ffffffffff000ull
 
 extern char uaccess_probe_read[], uaccess_probe_write[], uaccess_probe_fault[];
+extern char uaccess_load_insn[], uaccess_store_insn[];
 int uaccess_probe(uint64_t vaddr, int write);
+int uaccess_load(uint64_t vaddr, uint8_t *out);
+int uaccess_store(uint64_t vaddr, uint8_t byte);
 
-static struct uaccess_fault last;
+static struct uaccess_fault last[MAX_CORES];  /* each core's last probe fault */
+
+static bool is_probe(uint64_t rip)
+{
+	return rip == (uint64_t)(uintptr_t)uaccess_probe_read ||
+	       rip == (uint64_t)(uintptr_t)uaccess_probe_write ||
+	       rip == (uint64_t)(uintptr_t)uaccess_load_insn ||
+	       rip == (uint64_t)(uintptr_t)uaccess_store_insn;
+}
 
 bool uaccess_fixup(struct trap_frame *tf)
 {
-	if (tf->rip != (uint64_t)(uintptr_t)uaccess_probe_read &&
-	    tf->rip != (uint64_t)(uintptr_t)uaccess_probe_write)
+	if (!is_probe(tf->rip))
 		return false;
-	last = (struct uaccess_fault){ tf->error, read_cr2() };
+	last[hal_core_id()] = (struct uaccess_fault){ tf->error, read_cr2() };
 	tf->rip = (uint64_t)(uintptr_t)uaccess_probe_fault;
 	return true;
 }
@@ -85,6 +98,15 @@ static bool supervisor_only(uint64_t vaddr)
 	return !user;
 }
 
+/* The fault the last probe, load or store of this core took, in *f. */
+static void fault_from_trap(struct exec_fault *f)
+{
+	const struct uaccess_fault *t = &last[hal_core_id()];
+
+	f->vaddr = t->cr2;
+	f->reason = t->error & PF_PRESENT ? KMM_FAULT_PROTECTION : KMM_FAULT_NOT_PRESENT;
+}
+
 /* Check one part (within a page) as kind would use it; false and *f if it faults. */
 static bool probe(uint64_t vaddr, enum prog_access kind, struct exec_fault *f)
 {
@@ -104,33 +126,56 @@ static bool probe(uint64_t vaddr, enum prog_access kind, struct exec_fault *f)
 	}
 	if (uaccess_probe(vaddr, kind == PROG_ACCESS_WRITE) == 0)
 		return true;
-	f->vaddr = last.cr2;
-	f->reason = last.error & PF_PRESENT ? KMM_FAULT_PROTECTION : KMM_FAULT_NOT_PRESENT;
+	fault_from_trap(f);
 	return false;
 }
 
-static bool user_access(void *ctx, unsigned core, enum prog_access kind, uint64_t vaddr,
-			unsigned size, uint64_t *value, struct exec_fault *fault)
+/*
+ * The access itself, once probe has let each part through; false and *f
+ * if a translation the probe used has gone meanwhile (a shootdown
+ * cleared the entry, and the TLB dropped it before the IPI came).
+ */
+static bool copy(enum prog_access kind, uint64_t vaddr, unsigned size, uint64_t *value,
+		 struct exec_fault *f)
 {
-	uint64_t room = PAGE - (vaddr & (PAGE - 1));
+	uint8_t b;
 
-	(void)ctx;
-	(void)core;
-	if (!probe(vaddr, kind, fault))
-		return false;
-	if (size > room && !probe(vaddr + room, kind, fault))
-		return false;
 	if (kind == PROG_ACCESS_READ)
 		*value = 0;
 	for (unsigned i = 0; i < size; i++) {
-		volatile uint8_t *p = (volatile uint8_t *)(uintptr_t)(vaddr + i);
+		int faulted = kind == PROG_ACCESS_WRITE ?
+			uaccess_store(vaddr + i, (uint8_t)(*value >> (8 * i))) :
+			uaccess_load(vaddr + i, &b);
 
-		if (kind == PROG_ACCESS_WRITE)
-			*p = (uint8_t)(*value >> (8 * i));
-		else
-			*value |= (uint64_t)*p << (8 * i);
+		if (faulted) {
+			fault_from_trap(f);
+			return false;
+		}
+		if (kind == PROG_ACCESS_READ)
+			*value |= (uint64_t)b << (8 * i);
 	}
 	return true;
+}
+
+/*
+ * With interrupts off from the first probe to the last byte, the access
+ * is one step for a shootdown, like a ring-3 instruction: an IPI is taken
+ * before or after it, never between the probe and the copy, so the
+ * translations the probes found (and the tables the software walk read)
+ * stay until it is done: the shooting core waits for this one.
+ */
+static bool user_access(void *ctx, unsigned core, enum prog_access kind, uint64_t vaddr,
+			unsigned size, uint64_t *value, struct exec_fault *fault)
+{
+	uint64_t room = PAGE - (vaddr & (PAGE - 1)), flags = irq_save();
+	bool ok = probe(vaddr, kind, fault) &&
+		  (size <= room || probe(vaddr + room, kind, fault));
+
+	(void)ctx;
+	(void)core;
+	ok = ok && copy(kind, vaddr, size, value, fault);
+	irq_restore(flags);
+	return ok;
 }
 
 void uaccess_hooks(struct exec_mmu *m)

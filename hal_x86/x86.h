@@ -29,7 +29,31 @@ struct trap_frame {
 };
 
 void idt_init(void);
+void idt_load(void);
 void trap_handle(struct trap_frame *tf);
+
+/* ---- cores: per-core data, IPIs, the LAPIC, bring-up (cpu.c, lapic.c,
+ *      acpi.c, smp.c, trampoline.S) ----------------------------------- */
+
+void cpu_load(unsigned core, unsigned apic_id);
+unsigned cpu_add(unsigned apic_id);
+void cpu_commit(void);
+void cpu_wake(unsigned core);
+void cpu_take_ipi(void);
+
+unsigned lapic_id(void);
+void lapic_init(bool boot_core);
+void lapic_eoi(void);
+void lapic_send_ipi(unsigned apic_id, unsigned vector);
+void lapic_send_init(unsigned apic_id);
+void lapic_send_startup(unsigned apic_id, unsigned page);
+
+unsigned acpi_cpu_apic_ids(uint8_t *ids, unsigned max);
+
+struct multiboot_view;
+void smp_init(const struct multiboot_view *mb);
+void smp_launch(void (*fn)(unsigned core));
+void smp_join(void);
 
 /* ---- user accesses at ring 0 (uaccess.c, uaccess.S) --------------------- */
 
