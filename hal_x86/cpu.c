@@ -36,6 +36,7 @@ _Static_assert(__builtin_offsetof(struct percpu, id) == 0, "hal_core_id reads %g
 
 static struct percpu percpu[SMP_MAX_CORES];
 static unsigned ncores = 1;
+static atomic_ulong ipis_sent, ipis_taken;  /* for the run's summary */
 
 /* Record core (ncores, the next id) with its APIC id; returns its id. */
 unsigned cpu_add(unsigned apic_id)
@@ -84,6 +85,14 @@ void hal_ipi_send(unsigned core)
 		hal_panic("hal_ipi_send: not another running core");
 	atomic_store_explicit(&percpu[core].ipi_pending, true, memory_order_release);
 	lapic_send_ipi(percpu[core].apic_id, VECTOR_IPI);
+	atomic_fetch_add_explicit(&ipis_sent, 1, memory_order_relaxed);
+}
+
+/* How many IPIs the kernel has sent, and how many the targets took. */
+void cpu_ipi_counts(uint64_t *sent, uint64_t *taken)
+{
+	*sent = atomic_load_explicit(&ipis_sent, memory_order_relaxed);
+	*taken = atomic_load_explicit(&ipis_taken, memory_order_relaxed);
 }
 
 /*
@@ -100,8 +109,10 @@ void cpu_take_ipi(void)
 	if (!atomic_load_explicit(&me->ipi_pending, memory_order_relaxed))
 		return;
 	flags = irq_save();
-	if (atomic_exchange_explicit(&me->ipi_pending, false, memory_order_acq_rel))
+	if (atomic_exchange_explicit(&me->ipi_pending, false, memory_order_acq_rel)) {
 		kmm_ipi_receive();
+		atomic_fetch_add_explicit(&ipis_taken, 1, memory_order_relaxed);
+	}
 	irq_restore(flags);
 }
 

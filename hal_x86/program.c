@@ -11,7 +11,8 @@
  * the blob's check mode, preemption injected at `preempt after N`, user
  * accesses through the real MMU (uaccess.c), the full invariant check at
  * the end.  Then it prints kmm-sim's verdict line (seed 1, as the blob's
- * program was made with) and exits QEMU with pass or fail.  Everything
+ * program was made with) and exits QEMU with pass or fail.  A blob with
+ * several cores' streams runs each on its own core (program_mc.c).  Everything
  * else the image prints starts with "kmm: " (failure reports too, which
  * kmm-sim writes to standard error), so the serial log minus those lines
  * is kmm-sim --trace's standard output, byte for byte.
@@ -34,6 +35,8 @@ static struct {
 	struct exec x;
 	char name[PROGBLOB_MAX_NAME + 1];
 	uint64_t scratch_base;
+	struct prog_stream stream[SMP_MAX_CORES];
+	unsigned ncores;         /* streams in the blob */
 } run;
 
 static void out(void *ctx, const char *s, size_t n)
@@ -88,12 +91,35 @@ static _Noreturn void refuse(const char *why)
 	qemu_exit(QEMU_EXIT_FAIL);
 }
 
-/* The blob's header, checked against the module's size; its stream in *s. */
-static const struct progblob_header *open_blob(const struct phys_range *m,
-					       struct prog_stream *s)
+/*
+ * The streams of cores 1, 2 ... that follow core 0's in the blob's last
+ * words [w, w + words): each a struct progblob_stream and its code.
+ */
+static void open_more_streams(const uint64_t *w, uint64_t words)
+{
+	const uint64_t head = sizeof(struct progblob_stream) / WORD;
+
+	run.ncores = 1;
+	while (words > 0) {
+		const struct progblob_stream *h = (const void *)w;
+
+		if (run.ncores == SMP_MAX_CORES)
+			refuse("the blob has more cores than this image runs");
+		if (words < head || h->nwords > words - head)
+			refuse("the blob is truncated");
+		run.stream[run.ncores++] =
+			(struct prog_stream){ w + head, h->nwords, h->nops };
+		w += head + h->nwords;
+		words -= head + h->nwords;
+	}
+}
+
+/* The blob's header, checked against the module's size; its streams in run. */
+static const struct progblob_header *open_blob(const struct phys_range *m)
 {
 	const struct progblob_header *h = hal_phys_to_kernel(m->base);
 	uint64_t size = m->end - m->base, name_words, words;
+	const uint64_t *code;
 
 	if (m->base % WORD != 0 || size < sizeof(*h) || h->magic != PROGBLOB_MAGIC)
 		refuse("the module is not a program blob");
@@ -106,7 +132,9 @@ static const struct progblob_header *open_blob(const struct phys_range *m,
 	for (uint64_t i = 0; i < h->name_bytes; i++)
 		run.name[i] = ((const char *)(h + 1))[i];
 	run.name[h->name_bytes] = '\0';
-	*s = (struct prog_stream){ (const uint64_t *)(h + 1) + name_words, h->nwords, h->nops };
+	code = (const uint64_t *)(h + 1) + name_words;
+	run.stream[0] = (struct prog_stream){ code, h->nwords, h->nops };
+	open_more_streams(code + h->nwords, words - name_words - h->nwords);
 	return h;
 }
 
@@ -146,11 +174,17 @@ static void verdict(const struct exec *x)
 	hal_console_write(buf, f.len);
 }
 
+/* Print the verdict of run x and leave QEMU with it; never returns. */
+_Noreturn void program_end(const struct exec *x)
+{
+	verdict(x);
+	qemu_exit(x->status == EXEC_OK ? QEMU_EXIT_PASS : QEMU_EXIT_FAIL);
+}
+
 /* Run the program the loader's first module holds; never returns. */
 _Noreturn void program_main(const struct multiboot_view *mb)
 {
-	struct prog_stream s;
-	const struct progblob_header *h = open_blob(&mb->module, &s);
+	const struct progblob_header *h = open_blob(&mb->module);
 	struct kmm_boot_config cfg = { (uint32_t)h->root_bits, (uint32_t)h->preempt_units };
 	struct exec_config c = {
 		.check = (enum exec_check)h->check,
@@ -162,6 +196,8 @@ _Noreturn void program_main(const struct multiboot_view *mb)
 
 	kprintf("kmm: program %s: %lu ops, mem 0x%lx, root_bits %lu, preempt_units %lu\n",
 		run.name, h->nops, h->mem, h->root_bits, h->preempt_units);
+	if (run.ncores > hal_core_count())
+		refuse("the program has more cores than are running");
 	if (h->check > EXEC_CHECK_OFF || h->root_bits > 64 || h->preempt_units == 0 ||
 	    h->preempt_units > UINT32_MAX)
 		refuse("the blob's machine settings are out of range");
@@ -176,9 +212,13 @@ _Noreturn void program_main(const struct multiboot_view *mb)
 		refuse("kmm_boot failed");
 	c.caller = kmm_bootinfo()->root_tcb;
 	uaccess_hooks(&c.io.mmu);
+	if (run.ncores > 1)
+		program_mc_hooks(&c.io);
 	exec_init(&run.x, &c);
-	exec_stream(&run.x, &s);
+	if (run.ncores > 1)
+		program_mc_run(&run.x, run.stream, run.ncores);
+	else
+		exec_stream(&run.x, &run.stream[0]);
 	exec_finish(&run.x);
-	verdict(&run.x);
-	qemu_exit(run.x.status == EXEC_OK ? QEMU_EXIT_PASS : QEMU_EXIT_FAIL);
+	program_end(&run.x);
 }

@@ -40,6 +40,7 @@ unsigned cpu_add(unsigned apic_id);
 void cpu_commit(void);
 void cpu_wake(unsigned core);
 void cpu_take_ipi(void);
+void cpu_ipi_counts(uint64_t *sent, uint64_t *taken);
 
 unsigned lapic_id(void);
 void lapic_init(bool boot_core);
@@ -116,5 +117,15 @@ bool smoke_run(void);
 /* ---- running an embedded program (program.c) ------------------------- */
 
 _Noreturn void program_main(const struct multiboot_view *mb);
+
+struct exec;
+struct exec_io;
+struct prog_stream;
+_Noreturn void program_end(const struct exec *x);
+
+/* ---- a program on several cores (program_mc.c) ----------------------- */
+
+void program_mc_hooks(struct exec_io *io);
+void program_mc_run(struct exec *x, const struct prog_stream *streams, unsigned n);
 
 #endif

@@ -1,7 +1,7 @@
 /*
  * kmm-sim --emit-program FILE: write the expanded program and the
  * effective machine settings as a program blob (progblob.h), for the x86
- * image to run.  Only single-core programs: a blob holds core 0's stream.
+ * image to run: core 0's stream, then one record per further core.
  */
 #include <string.h>
 
@@ -15,6 +15,12 @@ static void put_word(GString *s, uint64_t w)
 	for (unsigned i = 0; i < 8; i++)
 		b[i] = (uint8_t)(w >> (8 * i));
 	g_string_append_len(s, (const char *)b, 8);
+}
+
+static void put_stream(GString *out, const struct prog_stream *s)
+{
+	for (size_t i = 0; i < s->len; i++)
+		put_word(out, s->code[i]);
 }
 
 bool sim_emit_program(const char *path, const struct sim_opts *o, const struct prog *p,
@@ -44,8 +50,12 @@ bool sim_emit_program(const char *path, const struct sim_opts *o, const struct p
 	g_string_append_len(out, o->file, (gssize)name_bytes);
 	while (out->len % 8 != 0)
 		g_string_append_c(out, '\0');
-	for (size_t i = 0; i < s->len; i++)
-		put_word(out, s->code[i]);
+	put_stream(out, s);
+	for (uint64_t c = 1; c < o->cores && c < PROG_MAX_CORES; c++) {
+		put_word(out, p->core[c].nops);
+		put_word(out, p->core[c].len);
+		put_stream(out, &p->core[c]);
+	}
 	ok = g_file_set_contents(path, out->str, (gssize)out->len, &e);
 	if (!ok) {
 		*err = g_strdup(e->message);

@@ -1,5 +1,5 @@
 /*
- * A program blob: one core's encoded program and the machine it was
+ * A program blob: every core's encoded program and the machine it was
  * expanded for, as `kmm-sim --emit-program FILE` writes it and the x86
  * image reads it (a multiboot module).  All fields are little-endian
  * 64-bit words:
@@ -7,6 +7,12 @@
  *   struct progblob_header
  *   the program's name, name_bytes bytes, zero-padded to whole words
  *   nwords words of core 0's stream (program.h's encoding)
+ *   for each further core of the machine (cores=N: cores 1 .. N-1), in
+ *   order: struct progblob_stream, then its nwords words
+ *
+ * A one-core blob ends after core 0's stream, so it is what the format
+ * was before it had more cores; the reader counts the cores from what
+ * follows (1 + the stream records before the end of the blob).
  *
  * The machine fields are kmm-sim's effective settings, so that the
  * reader can boot the kernel exactly as the simulator did (same memory
@@ -33,6 +39,12 @@ struct progblob_header {
 	uint64_t nops;           /* ops in the stream */
 	uint64_t nwords;         /* words in the stream */
 	uint64_t name_bytes;     /* at most PROGBLOB_MAX_NAME */
+};
+
+/* The head of core 1's, core 2's ... stream. */
+struct progblob_stream {
+	uint64_t nops;
+	uint64_t nwords;
 };
 
 #endif
