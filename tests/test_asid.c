@@ -403,6 +403,37 @@ START_TEST(pml4_delete_frees_its_asid_only_with_the_final_cap)
 }
 END_TEST
 
+START_TEST(pml4_delete_without_an_asid_releases_none)
+{
+	kt_make(UT, KMM_OBJ_PML4, 0, V);
+	ck_assert_ok(cnode_delete(V, KT_DEPTH));
+	ck_assert_uint_eq(kmm_inspect_vspace_for_asid(1), kt_cap(KMM_CAP_ROOT_VSPACE).paddr);
+	ck_assert_uint_eq(kmm_inspect_object_count(KMM_CAP_TYPE_PML4), 1);
+}
+END_TEST
+
+/*
+ * A PML4 whose pool died keeps its ASID in its cap, and the ASID may go
+ * to another PML4 through a new pool at the same index.  Deleting the
+ * old PML4 then must leave the new owner's ASID alone.
+ */
+START_TEST(pml4_delete_after_its_pool_died_leaves_the_asids_new_owner)
+{
+	make_pools(1);
+	ck_assert_uint_eq(kt_make_vspace(UT, V, POOL), 512);
+	ck_assert_ok(cnode_delete(POOL, KT_DEPTH));
+	ck_assert_uint_eq(kmm_inspect_vspace_for_asid(512), 0);
+	ck_assert_uint_eq(kt_cap(V).map_asid, 512);
+	make_u4k(U4K + 1);
+	ck_assert_ok(asid_make_pool(U4K + 1, POOL + 1));
+	ck_assert_uint_eq(kt_make_vspace(UT, V + 1, POOL + 1), 512);
+	ck_assert_ok(cnode_delete(V, KT_DEPTH));
+	ck_assert_uint_eq(kmm_inspect_vspace_for_asid(512), pa(V + 1));
+	ck_assert_uint_eq(kt_cap(V + 1).map_asid, 512);
+	kt_assert_checker_ok(1);
+}
+END_TEST
+
 START_TEST(pool_delete_of_a_copy_keeps_the_pool)
 {
 	make_pools(1);
@@ -490,6 +521,8 @@ static Suite *asid_suite(void)
 	tcase_add_test(ase, assign_writes_the_lowest_free_asid_into_the_cap_and_the_pool);
 	tcase_add_test(ase, pml4_delete_frees_its_asid_only_with_the_final_cap);
 	tcase_add_test(ase, pool_delete_of_a_copy_keeps_the_pool);
+	tcase_add_test(ase, pml4_delete_without_an_asid_releases_none);
+	tcase_add_test(ase, pml4_delete_after_its_pool_died_leaves_the_asids_new_owner);
 	suite_add_tcase(s, ase);
 
 	tcase_add_checked_fixture(pml4, make_fixture, NULL);

@@ -7,6 +7,7 @@
  *
  * Fixture: UT (64 KiB untyped) at KT_FREE and an endpoint EP made from it.
  */
+#include <stdlib.h>
 #include "kmm_test.h"
 
 #define UT   KT_FREE
@@ -603,6 +604,71 @@ START_TEST(rotate_with_source_equal_dest_swaps)
 }
 END_TEST
 
+/* ---- the end of the derivation list ------------------------------------ */
+
+static bool note_slot(const struct kmm_cap_info *cap, uint32_t depth, uint64_t parent, void *ctx)
+{
+	(void)depth;
+	(void)parent;
+	*(uint64_t *)ctx = cap->slot_paddr;
+	return true;
+}
+
+/* The root-CNode index of the last cap in the derivation list. */
+static uint64_t last_in_list(void)
+{
+	uint64_t n = kmm_inspect_cap_count(), *stack = calloc(n, sizeof(*stack));
+	uint64_t last = 0, root = kt_cap(KT_ROOT).paddr;
+
+	ck_assert_ptr_nonnull(stack);
+	ck_assert(kmm_inspect_walk(note_slot, &last, stack, n));
+	free(stack);
+	ck_assert_msg(last >= root && last < root + (32ull << KT_ROOT_BITS),
+		      "the last cap is not in the root CNode");
+	return (last - root) / 32;
+}
+
+/*
+ * Move and swap relink a node's neighbours; the last node has no next
+ * neighbour, and must come out still last, with the list whole (the
+ * teardown's checker walks it both ways).
+ */
+START_TEST(move_of_the_last_cap_in_the_list_keeps_it_last)
+{
+	uint64_t last = last_in_list(), n = kmm_inspect_cap_count();
+	enum kmm_cap_type type = kt_cap(last).type;
+
+	ck_assert_uint_eq(kt_list_pos(last), n - 1);
+	ck_assert_ok(cnode_move(C, KT_DEPTH, last, KT_DEPTH));
+	ck_assert_int_eq(kt_cap(last).type, KMM_CAP_TYPE_NULL);
+	ck_assert_int_eq(kt_cap(C).type, type);
+	ck_assert_uint_eq(last_in_list(), C);
+	ck_assert_uint_eq(kmm_inspect_cap_count(), n);
+}
+END_TEST
+
+START_TEST(swap_of_the_last_cap_in_the_list_with_another_exchanges_places)
+{
+	uint64_t last, n, src_pos;
+	struct kmm_cap_info was_last, was_src;
+
+	make_two_cnodes();
+	last = last_in_list();
+	n = kmm_inspect_cap_count();
+	was_last = kt_cap(last);
+	was_src = kt_cap(A);
+	src_pos = kt_list_pos(A);
+	/* Rotate with source == dest swaps source and pivot; the pivot is last. */
+	ck_assert_ok(cnode_rotate(A, KT_DEPTH, 0, last, KT_DEPTH, 0, A, KT_DEPTH));
+	ck_assert_int_eq(kt_cap(A).type, was_last.type);
+	ck_assert_uint_eq(kt_cap(A).paddr, was_last.paddr);
+	ck_assert_uint_eq(kt_cap(last).paddr, was_src.paddr);
+	ck_assert_uint_eq(kt_list_pos(A), n - 1);
+	ck_assert_uint_eq(kt_list_pos(last), src_pos);
+	ck_assert_uint_eq(last_in_list(), A);
+}
+END_TEST
+
 /* ---- b.5: Delete, Revoke, CancelBadgedSends, SaveCaller ---------------- */
 
 START_TEST(delete_of_empty_slot_succeeds)
@@ -720,6 +786,8 @@ static Suite *cnode_suite(void)
 	tcase_add_test(move, rotate_of_endpoint_fails_illegal_operation);
 	tcase_add_test(move, rotate_moves_pivot_to_dest_and_source_to_pivot);
 	tcase_add_test(move, rotate_with_source_equal_dest_swaps);
+	tcase_add_test(move, move_of_the_last_cap_in_the_list_keeps_it_last);
+	tcase_add_test(move, swap_of_the_last_cap_in_the_list_with_another_exchanges_places);
 	suite_add_tcase(s, move);
 
 	tcase_add_checked_fixture(rest, make_ut_and_endpoint, NULL);

@@ -357,6 +357,27 @@ START_TEST(page_remap_after_the_pt_was_replaced_maps_again)
 }
 END_TEST
 
+START_TEST(page_map_of_a_later_copy_forgets_the_stale_originals_record)
+{
+	/*
+	 * F maps VA, then its PT is replaced: F is stale, still recording VA.
+	 * A copy C of F (after F in the derivation list) maps VA: F's record
+	 * must go, or F's Unmap would later clear C's entry.
+	 */
+	ck_assert_ok(page_map(F, VS, VA, KT_RW, 0));
+	ck_assert_ok(table_unmap(PT));
+	ck_assert_ok(table_map(PT, VS, VA));
+	ck_assert_ok(cnode_copy(C, KT_DEPTH, F, KT_DEPTH, KMM_RIGHTS_ALL));
+	ck_assert_mapping(F, true, ASID, VA);
+	ck_assert_ok(page_map(C, VS, VA, KT_RO, 0));
+	ck_assert_pte(VS, VA, 3, pa(F) | 0x5);
+	ck_assert_mapping(C, true, ASID, VA);
+	ck_assert_mapping(F, false, 0, 0);
+	ck_assert_ok(page_unmap(F));
+	ck_assert_pte(VS, VA, 3, pa(F) | 0x5);
+}
+END_TEST
+
 /*
  * The VM rights table of c.5: (cap rights, mask) -> the entry's RW/US.
  * ReadWrite: 0x7, ReadOnly: 0x5 (US, no RW), KernelOnly: 0x3 (RW, no US).
@@ -664,6 +685,7 @@ static Suite *frame_suite(void)
 	tcase_add_test(ok, page_map_attributes_set_pwt_pcd_pat);
 	tcase_add_test(ok, page_remap_in_place_changes_rights_and_keeps_the_mapping);
 	tcase_add_test(ok, page_remap_after_the_pt_was_replaced_maps_again);
+	tcase_add_test(ok, page_map_of_a_later_copy_forgets_the_stale_originals_record);
 	suite_add_tcase(s, ok);
 
 	tcase_add_checked_fixture(rights, make_fixture, NULL);

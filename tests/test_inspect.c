@@ -3,12 +3,15 @@
  * the simulator, the checker and the tests read the kernel through.  Each
  * query is tried in range, where it must report the booted state exactly,
  * and just out of range, where it must answer "nothing" rather than read
- * past a table.  And kmm_inspect_cptr must refuse a caller that is no
- * longer a thread, even when the memory it was in now looks like one.
+ * past a table.  kmm_inspect_cptr must refuse a caller that is no longer
+ * a thread, even when the memory it was in now looks like one; the walk
+ * must stop, and say so, when its ancestor stack is too short; and a
+ * thread's zombie reports the TCB's size and no CNode radix.
  *
  * The booted state: the root thread runs on core 0 (the only core) in the
  * root VSpace, ASID 1 of pool 0; x86-64 has 8 pools of 512 ASIDs.
  */
+#include <stdlib.h>
 #include "kmm_test.h"
 
 #define UT KT_FREE
@@ -112,10 +115,70 @@ START_TEST(cptr_of_a_caller_that_is_no_thread_fails)
 }
 END_TEST
 
+/* Walk callback: count the caps seen. */
+static bool count_cap(const struct kmm_cap_info *cap, uint32_t depth, uint64_t parent, void *ctx)
+{
+	(void)cap;
+	(void)depth;
+	(void)parent;
+	++*(unsigned *)ctx;
+	return true;
+}
+
+START_TEST(walk_with_too_short_a_stack_stops_and_says_so)
+{
+	uint64_t n = kmm_inspect_cap_count(), *stack = calloc(n, sizeof(*stack));
+	unsigned seen = 0;
+
+	ck_assert_ptr_nonnull(stack);
+	/* No room to push the first cap as an ancestor: shown, then the walk stops. */
+	ck_assert(!kmm_inspect_walk(count_cap, &seen, stack, 0));
+	ck_assert_uint_eq(seen, 1);
+	/* One entry per cap is always enough: the walk sees every cap. */
+	seen = 0;
+	ck_assert(kmm_inspect_walk(count_cap, &seen, stack, n));
+	ck_assert_uint_eq(seen, n);
+	free(stack);
+}
+END_TEST
+
+/* A machine that checks for interrupts after every unit of work. */
+static void boot_one_unit(void)
+{
+	struct kt_config cfg = { KT_MEM, 1, 0 };
+
+	kt_boot_config(&cfg);
+}
+
+START_TEST(preempted_delete_of_a_thread_leaves_a_tcb_zombie_of_radix_0)
+{
+	struct kmm_msg m = kt_msg(KT_ROOT, KMM_CNODE_DELETE, 2,
+				  (const uint64_t[]){ T, KT_DEPTH }, 0, NULL);
+	struct kmm_cap_info z;
+
+	kt_make_untyped(12, UT);
+	kt_make(UT, KMM_OBJ_TCB, 0, T);
+	configure_with_root_cspace(T);
+	hal_sim_interrupt_after(1);
+	ck_assert_int_eq(kt_invoke_once(&m).kind, KMM_RESULT_PREEMPTED);
+	z = kt_cap(T);
+	/* A TCB zombie reports radix 0 (no CNode radix) and the TCB's size. */
+	ck_assert_int_eq(z.type, KMM_CAP_TYPE_ZOMBIE);
+	ck_assert_uint_eq(z.radix, 0);
+	ck_assert_uint_eq(z.size_bits, KMM_TCB_BITS);
+	/* Five TCB slots; the one unit of work emptied the last. */
+	ck_assert_uint_eq(z.zombie_count, KMM_TCB_SLOTS - 1);
+	ck_assert_ok(kt_invoke(&m));
+	ck_assert_int_eq(kt_cap(T).type, KMM_CAP_TYPE_NULL);
+	ck_assert_uint_eq(kmm_inspect_object_count(KMM_CAP_TYPE_ZOMBIE), 0);
+}
+END_TEST
+
 static Suite *inspect_suite(void)
 {
 	Suite *s = suite_create("inspect");
 	TCase *tc = kt_tcase("inspect");
+	TCase *pre = tcase_create("preempted");
 
 	tcase_add_test(tc, asid_cores_names_core_0_for_the_running_asid_only);
 	tcase_add_test(tc, asid_pool_beyond_the_eighth_is_0);
@@ -123,7 +186,12 @@ static Suite *inspect_suite(void)
 	tcase_add_test(tc, pte_of_an_address_above_the_user_half_fails);
 	tcase_add_test(tc, object_size_bits_is_what_retype_uses);
 	tcase_add_test(tc, cptr_of_a_caller_that_is_no_thread_fails);
+	tcase_add_test(tc, walk_with_too_short_a_stack_stops_and_says_so);
 	suite_add_tcase(s, tc);
+
+	tcase_add_checked_fixture(pre, boot_one_unit, kt_teardown);
+	tcase_add_test(pre, preempted_delete_of_a_thread_leaves_a_tcb_zombie_of_radix_0);
+	suite_add_tcase(s, pre);
 	return s;
 }
 

@@ -13,6 +13,7 @@
 #define UT KT_FREE
 #define T  (KT_FREE + 1)
 #define CS (KT_FREE + 2)
+#define EP (KT_FREE + 3)
 
 static void make_fixture(void)
 {
@@ -54,6 +55,16 @@ START_TEST(configure_with_fewer_than_two_extra_caps_fails_truncated_message)
 }
 END_TEST
 
+START_TEST(configure_with_roots_of_the_wrong_types_fails_illegal_operation)
+{
+	kt_make(UT, KMM_OBJ_ENDPOINT, 0, EP);
+	ck_assert_result(configure(2, 2, EP, KMM_CAP_ROOT_VSPACE), KMM_ILLEGAL_OPERATION, 0);
+	ck_assert_result(configure(2, 2, CS, EP), KMM_ILLEGAL_OPERATION, 0);
+	ck_assert_uint_eq(tcb_root(0).type, KMM_CAP_TYPE_NULL);
+	ck_assert_uint_eq(tcb_root(1).type, KMM_CAP_TYPE_NULL);
+}
+END_TEST
+
 START_TEST(configure_installs_copies_of_both_roots)
 {
 	ck_assert_ok(configure(2, 2, CS, KMM_CAP_ROOT_VSPACE));
@@ -87,6 +98,7 @@ static Suite *tcb_suite(void)
 	tcase_add_checked_fixture(tc, make_fixture, NULL);
 	tcase_add_test(tc, configure_with_fewer_than_two_words_fails_truncated_message);
 	tcase_add_test(tc, configure_with_fewer_than_two_extra_caps_fails_truncated_message);
+	tcase_add_test(tc, configure_with_roots_of_the_wrong_types_fails_illegal_operation);
 	tcase_add_test(tc, configure_installs_copies_of_both_roots);
 	tcase_add_test(tc, configure_of_a_thread_holding_the_last_cap_to_its_cspace_fails_illegal_operation);
 	suite_add_tcase(s, tc);
