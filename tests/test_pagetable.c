@@ -381,6 +381,46 @@ START_TEST(page_table_unmap_leaves_frames_below_stale_and_page_unmap_a_no_op)
 }
 END_TEST
 
+/*
+ * Unmapping the PD above a PT leaves the PT's cap stale: it records VA,
+ * but the PD entry it was hooked into is gone.  Once the PD is back and
+ * something else fills that entry, unmapping the stale PT must forget its
+ * record and leave the new entry alone.
+ */
+static void make_stale_page_table(void)
+{
+	make_t(2);
+	ck_assert_ok(table_map(T, VS, VA));
+	ck_assert_ok(table_unmap(UP + 1));
+	ck_assert_ok(table_map(UP + 1, VS, VA));
+	ck_assert_mapping(T, true, ASID, VA);
+}
+
+START_TEST(table_unmap_of_a_stale_page_table_leaves_a_2m_page_in_its_place)
+{
+	make_stale_page_table();
+	kt_make(UT, KMM_OBJ_LARGE_PAGE, 0, BIG);
+	ck_assert_ok(page_map(BIG, VS, VA, KT_RW, 0));
+	ck_assert_ok(table_unmap(T));
+	ck_assert_mapping(T, false, 0, 0);
+	ck_assert_pte(VS, VA, 2, pa(BIG) | 0x87);
+	ck_assert_mapping(BIG, true, ASID, VA);
+}
+END_TEST
+
+START_TEST(table_unmap_of_a_stale_page_table_leaves_another_table_in_its_place)
+{
+	make_stale_page_table();
+	kt_make(UT, KMM_OBJ_PAGE_TABLE, 0, T2);
+	ck_assert_ok(table_map(T2, VS, VA));
+	ck_assert_ok(table_unmap(T));
+	ck_assert_mapping(T, false, 0, 0);
+	ck_assert_uint_eq(*(uint64_t *)kt_phys(pa(UP + 1) + 8 * ((VA >> 21) & 511)),
+			  pa(T2) | 0x7);
+	ck_assert_mapping(T2, true, ASID, VA);
+}
+END_TEST
+
 START_TEST(table_unmap_of_an_unmapped_table_does_nothing)
 {
 	make_t(_i);
@@ -549,6 +589,8 @@ static Suite *pagetable_suite(void)
 	tcase_add_loop_test(unmap, table_unmap_of_a_non_final_cap_fails_revoke_first, 0, 3);
 	tcase_add_loop_test(unmap, table_unmap_clears_the_entry_and_zeroes_the_table, 0, 3);
 	tcase_add_test(unmap, page_table_unmap_leaves_frames_below_stale_and_page_unmap_a_no_op);
+	tcase_add_test(unmap, table_unmap_of_a_stale_page_table_leaves_a_2m_page_in_its_place);
+	tcase_add_test(unmap, table_unmap_of_a_stale_page_table_leaves_another_table_in_its_place);
 	tcase_add_loop_test(unmap, table_unmap_of_an_unmapped_table_does_nothing, 0, 3);
 	tcase_add_loop_test(unmap, table_unmap_then_map_elsewhere, 0, 3);
 	tcase_add_loop_test(unmap, table_delete_of_the_final_cap_unhooks_but_does_not_zero, 0, 3);
