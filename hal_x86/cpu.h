@@ -104,6 +104,21 @@ static inline void irq_wait(void)
 	__asm__ volatile("sti; hlt; cli" : : : "memory");
 }
 
+static inline void load_gdt(const void *base, uint16_t limit)
+{
+	struct __attribute__((packed)) {
+		uint16_t limit;
+		uint64_t base;
+	} p = { limit, (uint64_t)(uintptr_t)base };
+
+	__asm__ volatile("lgdt %0" : : "m"(p) : "memory");
+}
+
+static inline void load_tr(uint16_t selector)
+{
+	__asm__ volatile("ltr %0" : : "r"(selector) : "memory");
+}
+
 static inline void cpu_relax(void)
 {
 	__asm__ volatile("pause");

@@ -1,6 +1,7 @@
 /*
- * isr.S: the entry stubs of the 32 exception vectors and of the two
- * LAPIC vectors (the kernel's IPI and the spurious interrupt).
+ * isr.S: the entry stubs of the 32 exception vectors, of the two LAPIC
+ * vectors (the kernel's IPI and the spurious interrupt) and of the end of
+ * a ring-3 user access step.
  *
  * Each stub makes the stack look the same (an error code, 0 for vectors
  * where the CPU pushes none, then the vector number) and jumps to
@@ -37,7 +38,7 @@ isr_stub_\v:
 	stub \v
 	.endr
 
-	.globl isr_stub_ipi, isr_stub_spurious
+	.globl isr_stub_ipi, isr_stub_spurious, isr_stub_uexit
 	.balign 16
 isr_stub_ipi:
 	pushq $0
@@ -47,6 +48,11 @@ isr_stub_ipi:
 isr_stub_spurious:
 	pushq $0
 	pushq $VECTOR_SPURIOUS
+	jmp isr_common
+	.balign 16
+isr_stub_uexit:
+	pushq $0
+	pushq $VECTOR_UEXIT
 	jmp isr_common
 
 isr_common:

@@ -59,6 +59,8 @@ _Noreturn void kmain(uint32_t mb_info)
 
 	serial_init();
 	cpu_load(0, lapic_id());
+	gdt_init();
+	gdt_load(0);
 	kprintf("kmm: x86-64, multiboot info at 0x%x\n", mb_info);
 	idt_init();
 	mmu_init();

@@ -39,9 +39,18 @@
 #define LAPIC_PHYS    0xfee00000
 #define IOAPIC_PHYS   0xfec00000
 
-/* GDT selectors (boot.S lays the GDT out in this order). */
+/* GDT selectors (boot.S lays its GDT out in this order; gdt.c adds the
+ * ring-3 segments and a 16-byte TSS descriptor per core). */
 #define SEL_KCODE     0x08
 #define SEL_KDATA     0x10
+#define SEL_UDATA     0x18
+#define SEL_UCODE     0x20
+#define SEL_TSS0      0x28
+
+/* The page of ring-3 code that user accesses run (uaccess.S), mapped
+ * user-executable through PML4 entry 257 (mmu.c), in every vspace. */
+#define USTUB_PML4_INDEX 257
+#define USTUB_VADDR   U64(0xffff808000000000)
 
 #define BOOT_STACK_SIZE 0x4000
 #define MAX_CORES       64     /* as kernel_core's per-core tables */
@@ -61,6 +70,8 @@
  * (whose low 4 bits must be 1s on older APICs). */
 #define VECTOR_IPI      0xf0
 #define VECTOR_SPURIOUS 0xff
+/* Ring 3 back to the kernel after a user access (a DPL-3 gate). */
+#define VECTOR_UEXIT    0x81
 
 /* Multiboot (version 1). */
 #define MB_HEADER_MAGIC  0x1badb002

@@ -21,11 +21,35 @@
 #include "x86.h"
 
 #define KERNEL_HALF 256  /* first PML4 entry of the upper half */
+#define PTE_P       0x1ull
+#define PTE_W       0x2ull
+#define PTE_U       0x4ull
 
 extern uint64_t boot_pml4[512];
+extern const char ustub_start[];
+
+/* The tables that map the ring-3 step page at USTUB_VADDR (user, read-only). */
+static uint64_t ustub_pdpt[512] __attribute__((aligned(4096)));
+static uint64_t ustub_pd[512] __attribute__((aligned(4096)));
+static uint64_t ustub_pt[512] __attribute__((aligned(4096)));
 
 static uint64_t kernel_pml4;             /* physical address of boot_pml4 */
 static unsigned loaded_asid[MAX_CORES];  /* 0: the kernel-only space */
+
+/*
+ * Map uaccess.S's page of ring-3 steps at USTUB_VADDR, user and read-only
+ * (executable: EFER.NXE is off), through a PML4 entry of the upper half,
+ * which every vspace gets a copy of (hal_vspace_init).
+ */
+static void map_ustub(void)
+{
+	const uint64_t user_table = PTE_P | PTE_U | PTE_W;
+
+	ustub_pt[(USTUB_VADDR >> 12) & 511] = hal_kernel_to_phys(ustub_start) | PTE_P | PTE_U;
+	ustub_pd[(USTUB_VADDR >> 21) & 511] = hal_kernel_to_phys(ustub_pt) | user_table;
+	ustub_pdpt[(USTUB_VADDR >> 30) & 511] = hal_kernel_to_phys(ustub_pd) | user_table;
+	boot_pml4[USTUB_PML4_INDEX] = hal_kernel_to_phys(ustub_pdpt) | user_table;
+}
 
 /*
  * Drop boot.S's identity map of low memory, leaving the kernel PML4 with
@@ -36,6 +60,7 @@ void mmu_init(void)
 {
 	kernel_pml4 = hal_kernel_to_phys(boot_pml4);
 	*(volatile uint64_t *)&boot_pml4[0] = 0;
+	map_ustub();
 	write_cr3(kernel_pml4);
 }
 

@@ -143,6 +143,7 @@ _Noreturn void ap_main(void)
 	unsigned core = ap_booting, seen = 0;
 
 	cpu_load(core, lapic_id());
+	gdt_load(core);
 	idt_load();
 	lapic_init(false);
 	atomic_store_explicit(&ap_up, core, memory_order_release);

@@ -4,8 +4,9 @@
  * needs nothing, not even an EOI.  Every exception is a kernel bug: the
  * vector, its name, the error code, RIP, CR2 (the faulting address of a
  * page fault) and RSP go to the console and the kernel panics.  The
- * exception: a page fault raised by a user access probe (uaccess.S),
- * which uaccess_fixup turns into a fault record.
+ * exception: anything taken in ring 3, where only the steps of a user
+ * access run (uaccess.S): its end or its page fault goes back to the
+ * kernel through uaccess_return.
  */
 #include "hal.h"
 #include "cpu.h"
@@ -39,7 +40,7 @@ void trap_handle(struct trap_frame *tf)
 	}
 	if (tf->vector == VECTOR_SPURIOUS)
 		return;
-	if (tf->vector == 14 && uaccess_fixup(tf))
+	if ((tf->cs & 3) == 3 && uaccess_return(tf))
 		return;
 
 	kprintf("kmm: exception %lu (%s) error=0x%lx rip=0x%lx cr2=0x%lx rsp=0x%lx\n",

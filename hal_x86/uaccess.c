@@ -1,31 +1,31 @@
 /*
  * uaccess.c: a program's user accesses (`read`, `write`) through the real
- * MMU, for the executor's exec_mmu hook.
+ * MMU, in ring 3, for the executor's exec_mmu hook.
  *
- * The access is made at ring 0 through the user half of the address space
- * loaded on this core (CR3 is the running thread's vspace; the kernel-only
- * PML4, with an empty user half, when it has none), with CR0.WP set so
- * that read-only pages fault.  As hal_sim's MMU (hal_sim/mmu_access.c)
- * does, an access that crosses a page boundary is two parts, checked in
- * address order before any byte moves: each part is first probed
- * (uaccess.S), which sets Accessed (and Dirty) or raises #PF; the fault
- * becomes the record kmm_page_fault takes (the address from CR2, the
- * reason from the error code's P bit).  Addresses the user cannot name
- * are refused without touching them, with hal_sim's answers: a
- * non-canonical address, and the kernel half (which every PML4 maps here
- * but which is empty in hal_sim's tables: not present).
+ * The access runs in ring 3 (uaccess.S) in the address space loaded on
+ * this core (CR3 is the running thread's vspace; the kernel-only PML4,
+ * with an empty user half, when it has none), so the MMU checks
+ * presence, U and W itself and sets Accessed and Dirty.  As hal_sim's MMU
+ * (hal_sim/mmu_access.c) does, an access that crosses a page boundary is
+ * two parts, checked in address order before any byte moves: each part
+ * is first probed (a load, or a store that changes nothing), then the
+ * bytes move one at a time.  A page fault in ring 3 comes back to the
+ * kernel (trap.c calls uaccess_return) and becomes the record
+ * kmm_page_fault takes: the address from CR2, the reason from the error
+ * code's P bit.  Addresses the user cannot name are refused without
+ * touching them, with hal_sim's answers: a non-canonical address (which
+ * would raise #GP, not #PF), and the kernel half (which every PML4 maps
+ * here, supervisor-only, but which is empty in hal_sim's tables: not
+ * present).
  *
- * Ring 0 ignores the U bit, so before the probe the user check is made
- * in software: the tables the loaded CR3 points at are walked (through
- * the kernel window, read only); if every level is present and one lacks
- * U, the access is a protection fault, as in ring 3, and nothing is
- * touched (no Accessed bit set).  That walk reads the tables, not the
- * TLB; all else (presence, W with CR0.WP, Accessed and Dirty, the TLB)
- * is the real MMU's.  Running the accesses in ring 3 is the next step.
- * TLB assertions and the stale-translation detector have no hooks here
- * (a real TLB cannot be inspected): scenarios that use them run in
- * kmm-sim only.  With several cores, an access runs with interrupts off
- * (user_access), so a shootdown IPI comes before or after it.
+ * Interrupts stay off from the first probe to the last byte, so the
+ * access is one step for a shootdown: an IPI is taken before or after
+ * it.  A translation a probe found can still be gone by the time a byte
+ * moves (another core cleared the entry and the TLB dropped it before
+ * the IPI came): that byte faults, and the access with it.  TLB
+ * assertions and the stale-translation detector have no hooks here (a
+ * real TLB cannot be inspected): scenarios that use them run in kmm-sim
+ * only.
  */
 #include <kmm/kernel.h>
 
@@ -38,33 +38,59 @@
 #define PAGE          4096ull
 #define USER_TOP      0x0000800000000000ull
 #define PF_PRESENT    0x1ull  /* #PF error code: a protection violation */
-#define PTE_P         0x1ull
-#define PTE_U         0x4ull
-#define PTE_PS        0x80ull
-#define PTE_ADDR      0x000ffffffffff000ull
+#define UACCESS_FAULTED (~0ull)
 
-extern char uaccess_probe_read[], uaccess_probe_write[], uaccess_probe_fault[];
-extern char uaccess_load_insn[], uaccess_store_insn[];
-int uaccess_probe(uint64_t vaddr, int write);
-int uaccess_load(uint64_t vaddr, uint8_t *out);
-int uaccess_store(uint64_t vaddr, uint8_t byte);
+extern const char ustub_start[], ustub_load[], ustub_store[], ustub_probe_write[];
+extern const char uaccess_user_return[];
+uint64_t uaccess_user(uint64_t step, uint64_t vaddr, uint64_t byte, void *rsp0);
 
-static struct uaccess_fault last[MAX_CORES];  /* each core's last probe fault */
+static struct uaccess_fault last[MAX_CORES];  /* each core's last ring-3 fault */
 
-static bool is_probe(uint64_t rip)
+/* Where a ring-3 step is seen from ring 3. */
+static uint64_t user_address(const char *step)
 {
-	return rip == (uint64_t)(uintptr_t)uaccess_probe_read ||
-	       rip == (uint64_t)(uintptr_t)uaccess_probe_write ||
-	       rip == (uint64_t)(uintptr_t)uaccess_load_insn ||
-	       rip == (uint64_t)(uintptr_t)uaccess_store_insn;
+	return USTUB_VADDR + (uint64_t)(step - ustub_start);
 }
 
-bool uaccess_fixup(struct trap_frame *tf)
+/*
+ * Called by trap_handle for an interrupt or exception taken in ring 3,
+ * which only a user access step runs: make the frame resume
+ * uaccess_user_return in ring 0, on the stack uaccess_user saved, with
+ * the byte read (VECTOR_UEXIT) or UACCESS_FAULTED (a page fault,
+ * recorded).  Anything else in ring 3 is a kernel bug: false.
+ */
+bool uaccess_return(struct trap_frame *tf)
 {
-	if (!is_probe(tf->rip))
+	unsigned core = hal_core_id();
+
+	if (tf->vector == 14)
+		last[core] = (struct uaccess_fault){ tf->error, read_cr2() };
+	else if (tf->vector != VECTOR_UEXIT)
 		return false;
-	last[hal_core_id()] = (struct uaccess_fault){ tf->error, read_cr2() };
-	tf->rip = (uint64_t)(uintptr_t)uaccess_probe_fault;
+	tf->rax = tf->vector == 14 ? UACCESS_FAULTED : (tf->rax & 0xff);
+	tf->rip = (uint64_t)(uintptr_t)uaccess_user_return;
+	tf->cs = SEL_KCODE;
+	tf->ss = SEL_KDATA;
+	memcpy(&tf->rsp, gdt_rsp0(core), sizeof(tf->rsp));
+	tf->rflags = 2;  /* interrupts stay off: user_access restores them */
+	return true;
+}
+
+/* Run one ring-3 step; false and *f if it faulted. */
+static bool step(const char *which, uint64_t vaddr, uint8_t in, uint8_t *out,
+		 struct exec_fault *f)
+{
+	unsigned core = hal_core_id();
+	uint64_t r = uaccess_user(user_address(which), vaddr, in, gdt_rsp0(core));
+
+	if (r == UACCESS_FAULTED) {
+		f->vaddr = last[core].cr2;
+		f->reason = last[core].error & PF_PRESENT ? KMM_FAULT_PROTECTION :
+							     KMM_FAULT_NOT_PRESENT;
+		return false;
+	}
+	if (out != 0)
+		*out = (uint8_t)r;
 	return true;
 }
 
@@ -73,38 +99,6 @@ static bool canonical(uint64_t vaddr)
 	uint64_t top = vaddr >> 47;
 
 	return top == 0 || top == 0x1ffff;
-}
-
-/*
- * Does the translation of vaddr exist with U clear at some level (a
- * protection fault in ring 3)?  False if it is user or not present.
- */
-static bool supervisor_only(uint64_t vaddr)
-{
-	uint64_t table = read_cr3() & PTE_ADDR;
-	bool user = true;
-
-	for (unsigned level = 0; level < 4; level++) {
-		const volatile uint64_t *t = hal_phys_to_kernel(table);
-		uint64_t e = t[(vaddr >> (39 - 9 * level)) & 511];
-
-		if (!(e & PTE_P))
-			return false;
-		user = user && (e & PTE_U);
-		if (level == 3 || (level > 0 && (e & PTE_PS)))
-			break;
-		table = e & PTE_ADDR;
-	}
-	return !user;
-}
-
-/* The fault the last probe, load or store of this core took, in *f. */
-static void fault_from_trap(struct exec_fault *f)
-{
-	const struct uaccess_fault *t = &last[hal_core_id()];
-
-	f->vaddr = t->cr2;
-	f->reason = t->error & PF_PRESENT ? KMM_FAULT_PROTECTION : KMM_FAULT_NOT_PRESENT;
 }
 
 /* Check one part (within a page) as kind would use it; false and *f if it faults. */
@@ -120,21 +114,10 @@ static bool probe(uint64_t vaddr, enum prog_access kind, struct exec_fault *f)
 		f->reason = KMM_FAULT_NOT_PRESENT;
 		return false;
 	}
-	if (supervisor_only(vaddr)) {
-		f->reason = KMM_FAULT_PROTECTION;
-		return false;
-	}
-	if (uaccess_probe(vaddr, kind == PROG_ACCESS_WRITE) == 0)
-		return true;
-	fault_from_trap(f);
-	return false;
+	return step(kind == PROG_ACCESS_READ ? ustub_load : ustub_probe_write, vaddr, 0, 0, f);
 }
 
-/*
- * The access itself, once probe has let each part through; false and *f
- * if a translation the probe used has gone meanwhile (a shootdown
- * cleared the entry, and the TLB dropped it before the IPI came).
- */
+/* The access itself, once probe has let each part through; false and *f if a byte faults. */
 static bool copy(enum prog_access kind, uint64_t vaddr, unsigned size, uint64_t *value,
 		 struct exec_fault *f)
 {
@@ -143,27 +126,18 @@ static bool copy(enum prog_access kind, uint64_t vaddr, unsigned size, uint64_t 
 	if (kind == PROG_ACCESS_READ)
 		*value = 0;
 	for (unsigned i = 0; i < size; i++) {
-		int faulted = kind == PROG_ACCESS_WRITE ?
-			uaccess_store(vaddr + i, (uint8_t)(*value >> (8 * i))) :
-			uaccess_load(vaddr + i, &b);
-
-		if (faulted) {
-			fault_from_trap(f);
-			return false;
-		}
-		if (kind == PROG_ACCESS_READ)
+		if (kind == PROG_ACCESS_WRITE) {
+			if (!step(ustub_store, vaddr + i, (uint8_t)(*value >> (8 * i)), 0, f))
+				return false;
+		} else {
+			if (!step(ustub_load, vaddr + i, 0, &b, f))
+				return false;
 			*value |= (uint64_t)b << (8 * i);
+		}
 	}
 	return true;
 }
 
-/*
- * With interrupts off from the first probe to the last byte, the access
- * is one step for a shootdown, like a ring-3 instruction: an IPI is taken
- * before or after it, never between the probe and the copy, so the
- * translations the probes found (and the tables the software walk read)
- * stay until it is done: the shooting core waits for this one.
- */
 static bool user_access(void *ctx, unsigned core, enum prog_access kind, uint64_t vaddr,
 			unsigned size, uint64_t *value, struct exec_fault *fault)
 {

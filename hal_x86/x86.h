@@ -56,15 +56,19 @@ void smp_init(const struct multiboot_view *mb);
 void smp_launch(void (*fn)(unsigned core));
 void smp_join(void);
 
-/* ---- user accesses at ring 0 (uaccess.c, uaccess.S) --------------------- */
+/* ---- user accesses in ring 3 (uaccess.c, uaccess.S, gdt.c) ------------- */
 
-/* Why a user access probe faulted: the #PF error code and CR2. */
+/* Why a user access step faulted: the #PF error code and CR2. */
 struct uaccess_fault {
 	uint64_t error, cr2;
 };
 
-/* Called by trap_handle for a #PF: true if it was a probe's, now resumed. */
-bool uaccess_fixup(struct trap_frame *tf);
+/* Called by trap_handle for a trap from ring 3: true if it ended a user access step. */
+bool uaccess_return(struct trap_frame *tf);
+
+void gdt_init(void);
+void gdt_load(unsigned core);
+void *gdt_rsp0(unsigned core);
 
 /* The executor's MMU hooks on the real MMU (only user accesses). */
 struct exec_mmu;
