@@ -6,27 +6,33 @@
 # trace is printed by the image but not compared: on real cores the order
 # of the lines is the hardware's.  The image's own summary line says how
 # many IPIs the kernel sent; it is printed with each program's
-# boot-to-exit time, and the total at the end.
+# boot-to-exit time, and the total at the end.  The reads after the
+# shootdowns are what a TLB keeps: with the remote invlpg left out
+# (hal_tlb_invalidate_page on core 0 only), mc_shootdown reads the
+# unmapped page and mc_unmap_read reads the page's new contents through
+# the old translation, both under TCG.
 #
-# usage: mc_test.sh [-r ROUNDS] QEMU KERNEL.elf DIR [NAME...]
+# usage: mc_test.sh [-r ROUNDS] [-t SECONDS] QEMU KERNEL.elf DIR [NAME...]
 #   -r ROUNDS  boot each program this often (1): each run interleaves anew
+#   -t SECONDS time limit for one run (120)
 #   NAME...    only these programs (default: every DIR/*.bin)
 # A blob made by hand runs the same way (e.g. mc_revoke_chain_100k, left
 # out of DIR for its running time):
 #   kmm-sim --emit-program /tmp/mc_r.bin scenarios/mc_revoke_chain_100k.kmm
-#   tests/x86/mc_test.sh qemu-system-x86_64 build-x86/hal_x86/kmm-x86.elf /tmp mc_r
+#   tests/x86/mc_test.sh -t 900 qemu-system-x86_64 build-x86/hal_x86/kmm-x86.elf /tmp mc_r
 set -eu
 
-rounds=1
-while getopts r: opt; do
+rounds=1 limit=120
+while getopts r:t: opt; do
 	case $opt in
 	r) rounds=$OPTARG ;;
+	t) limit=$OPTARG ;;
 	*) exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
 if [ $# -lt 3 ]; then
-	echo "usage: $0 [-r ROUNDS] QEMU KERNEL.elf DIR [NAME...]" >&2
+	echo "usage: $0 [-r ROUNDS] [-t SECONDS] QEMU KERNEL.elf DIR [NAME...]" >&2
 	exit 2
 fi
 qemu=$1 kernel=$2 dir=$3
@@ -47,7 +53,7 @@ while [ "$round" -le "$rounds" ]; do
 	for name; do
 		start=$(date +%s%N)
 		status=0
-		timeout 120 "$qemu" -accel tcg -m "$mem" -smp 4 -display none -monitor none \
+		timeout "$limit" "$qemu" -accel tcg -m "$mem" -smp 4 -display none -monitor none \
 			-serial stdio -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 			-kernel "$kernel" -initrd "$dir/$name.bin" >"$tmp/log" 2>"$tmp/err" ||
 			status=$?
