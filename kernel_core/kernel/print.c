@@ -12,7 +12,7 @@ void kputs(const char *s)
 
 void kput_u64(uint64_t v, unsigned base)
 {
-	char buf[24];
+	char buf[64];  /* 2^64 - 1 in base 2 */
 	unsigned i = sizeof(buf);
 
 	kassert(base >= 2 && base <= 16);
