@@ -357,6 +357,23 @@ START_TEST(page_remap_after_the_pt_was_replaced_maps_again)
 }
 END_TEST
 
+START_TEST(page_map_of_the_original_forgets_a_stale_copys_record)
+{
+	/* As below with the roles swapped: the stale cap is the copy C. */
+	ck_assert_ok(cnode_copy(C, KT_DEPTH, F, KT_DEPTH, KMM_RIGHTS_ALL));
+	ck_assert_ok(page_map(C, VS, VA, KT_RW, 0));
+	ck_assert_ok(table_unmap(PT));
+	ck_assert_ok(table_map(PT, VS, VA));
+	ck_assert_mapping(C, true, ASID, VA);
+	ck_assert_ok(page_map(F, VS, VA, KT_RO, 0));
+	ck_assert_pte(VS, VA, 3, pa(F) | 0x5);
+	ck_assert_mapping(F, true, ASID, VA);
+	ck_assert_mapping(C, false, 0, 0);
+	ck_assert_ok(page_unmap(C));
+	ck_assert_pte(VS, VA, 3, pa(F) | 0x5);
+}
+END_TEST
+
 START_TEST(page_map_of_a_later_copy_forgets_the_stale_originals_record)
 {
 	/*
@@ -686,6 +703,7 @@ static Suite *frame_suite(void)
 	tcase_add_test(ok, page_remap_in_place_changes_rights_and_keeps_the_mapping);
 	tcase_add_test(ok, page_remap_after_the_pt_was_replaced_maps_again);
 	tcase_add_test(ok, page_map_of_a_later_copy_forgets_the_stale_originals_record);
+	tcase_add_test(ok, page_map_of_the_original_forgets_a_stale_copys_record);
 	suite_add_tcase(s, ok);
 
 	tcase_add_checked_fixture(rights, make_fixture, NULL);

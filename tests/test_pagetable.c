@@ -396,6 +396,15 @@ static void make_stale_page_table(void)
 	ck_assert_mapping(T, true, ASID, VA);
 }
 
+START_TEST(table_unmap_of_a_stale_page_table_leaves_its_empty_place_empty)
+{
+	make_stale_page_table();
+	ck_assert_ok(table_unmap(T));
+	ck_assert_mapping(T, false, 0, 0);
+	ck_assert_pte(VS, VA, 2, 0);
+}
+END_TEST
+
 START_TEST(table_unmap_of_a_stale_page_table_leaves_a_2m_page_in_its_place)
 {
 	make_stale_page_table();
@@ -589,6 +598,7 @@ static Suite *pagetable_suite(void)
 	tcase_add_loop_test(unmap, table_unmap_of_a_non_final_cap_fails_revoke_first, 0, 3);
 	tcase_add_loop_test(unmap, table_unmap_clears_the_entry_and_zeroes_the_table, 0, 3);
 	tcase_add_test(unmap, page_table_unmap_leaves_frames_below_stale_and_page_unmap_a_no_op);
+	tcase_add_test(unmap, table_unmap_of_a_stale_page_table_leaves_its_empty_place_empty);
 	tcase_add_test(unmap, table_unmap_of_a_stale_page_table_leaves_a_2m_page_in_its_place);
 	tcase_add_test(unmap, table_unmap_of_a_stale_page_table_leaves_another_table_in_its_place);
 	tcase_add_loop_test(unmap, table_unmap_of_an_unmapped_table_does_nothing, 0, 3);
