@@ -1,9 +1,9 @@
 /*
- * The system-call entry (kernel/invoke.c, kmm_invoke): only the thread
+ * The kernel's entries.  kmm_invoke (kernel/invoke.c): only the thread
  * running on the calling core may invoke, and a message is read for at
  * most KMM_MSG_MAX_WORDS words and KMM_MSG_MAX_CAPS extra caps whatever
  * its counts claim (the counts come from user space; the arrays do not
- * grow).
+ * grow).  kmm_ipi_receive (kernel/ipi.c): a spurious IPI does nothing.
  *
  * Fixture: a 64 KiB untyped UT carved from main RAM.
  */
@@ -62,6 +62,21 @@ START_TEST(invoke_reads_at_most_eight_words_and_two_extra_caps)
 }
 END_TEST
 
+START_TEST(spurious_ipi_does_nothing)
+{
+	uint64_t tcb = kmm_inspect_current_thread(0);
+
+	/* One core, no request pending: the handler must return at once. */
+	kmm_ipi_receive();
+	kmm_ipi_receive();
+	ck_assert_uint_eq(kmm_inspect_current_thread(0), tcb);
+	ck_assert_uint_eq(kmm_inspect_asid_cores(1), 1);
+	ck_assert_uint_eq(kmm_inspect_vspace_for_asid(1), kt_cap(KMM_CAP_ROOT_VSPACE).paddr);
+	kt_make(UT, KMM_OBJ_ENDPOINT, 0, EP);
+	ck_assert_uint_eq(kt_cap(EP).type, KMM_CAP_TYPE_ENDPOINT);
+}
+END_TEST
+
 static Suite *invoke_suite(void)
 {
 	Suite *s = suite_create("invoke");
@@ -70,6 +85,7 @@ static Suite *invoke_suite(void)
 	tcase_add_checked_fixture(tc, make_fixture, NULL);
 	tcase_add_test(tc, invoke_by_a_caller_not_running_on_the_core_is_no_thread_and_does_nothing);
 	tcase_add_test(tc, invoke_reads_at_most_eight_words_and_two_extra_caps);
+	tcase_add_test(tc, spurious_ipi_does_nothing);
 	suite_add_tcase(s, tc);
 	return s;
 }
