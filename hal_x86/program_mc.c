@@ -122,6 +122,9 @@ void program_mc_run(struct exec *x, const struct prog_stream *streams, unsigned 
 	body(0);
 	smp_join();
 	cpu_ipi_counts(&sent, &taken);
-	kprintf("kmm: smp: %u cores ran the program; the kernel sent %lu IPIs, %lu taken\n",
-		n, sent, taken);
+	kprintf("kmm: smp: %u cores ran the program; the kernel sent %lu IPIs, %lu taken;"
+		" deepest AP stack %u of %u bytes\n", n, sent, taken, smp_stack_peak(),
+		AP_STACK_SIZE);
+	if (smp_stack_peak() == AP_STACK_SIZE)
+		hal_panic("an AP used all of its stack");
 }

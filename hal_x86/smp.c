@@ -32,6 +32,8 @@ uint64_t ap_pml4[512] __attribute__((aligned(4096)));
 uint64_t ap_boot_cr3, ap_boot_stack;
 void ap_main(void);
 
+#define STACK_FILL 0x5a  /* unused stack bytes, to measure the deepest use */
+
 static uint8_t ap_stacks[SMP_MAX_CORES - 1][AP_STACK_SIZE] __attribute__((aligned(16)));
 static unsigned ap_booting;       /* the core id the starting AP takes */
 static atomic_uint ap_up;         /* set to its id by an AP that reached ap_main */
@@ -68,6 +70,7 @@ static bool start_ap(unsigned apic_id)
 	unsigned core = cpu_add(apic_id);
 
 	ap_booting = core;
+	memset(ap_stacks[core - 1], STACK_FILL, AP_STACK_SIZE);
 	ap_boot_stack = (uint64_t)(uintptr_t)(ap_stacks[core - 1] + AP_STACK_SIZE);
 	atomic_store_explicit(&ap_up, 0, memory_order_release);
 	lapic_send_init(apic_id);
@@ -163,6 +166,25 @@ void smp_launch(void (*fn)(unsigned core))
 	atomic_fetch_add_explicit(&work.gen, 1, memory_order_acq_rel);
 	for (unsigned c = 1; c < hal_core_count(); c++)
 		cpu_wake(c);
+}
+
+/*
+ * The most stack any AP has used so far, in bytes (the stacks have no
+ * guard page: AP_STACK_SIZE means one may have overflowed into the next).
+ */
+unsigned smp_stack_peak(void)
+{
+	unsigned peak = 0;
+
+	for (unsigned c = 1; c < hal_core_count(); c++) {
+		unsigned unused = 0;
+
+		while (unused < AP_STACK_SIZE && ap_stacks[c - 1][unused] == STACK_FILL)
+			unused++;
+		if (AP_STACK_SIZE - unused > peak)
+			peak = AP_STACK_SIZE - unused;
+	}
+	return peak;
 }
 
 /* Wait, halted but taking IPIs, until every AP has returned from the launch. */

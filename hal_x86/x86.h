@@ -55,6 +55,7 @@ struct multiboot_view;
 void smp_init(const struct multiboot_view *mb);
 void smp_launch(void (*fn)(unsigned core));
 void smp_join(void);
+unsigned smp_stack_peak(void);
 
 /* ---- user accesses in ring 3 (uaccess.c, uaccess.S, gdt.c) ------------- */
 
