@@ -3,7 +3,8 @@
  * at LAPIC_PHYS (seen in the kernel window, uncached: boot.S maps
  * everything from MMIO_UC_BASE up with PCD|PWT).  Every core has its own
  * LAPIC at the same address, so these functions act on the calling core.
- * Register offsets and ICR bits are the Intel SDM's (vol. 3, ch. 10/11).
+ * Register offsets and ICR bits are the Intel SDM's (vol. 3, "Advanced
+ * Programmable Interrupt Controller").
  *
  * The LAPIC is the only interrupt source kmm enables: the legacy 8259
  * PICs are masked and the LAPIC's own LINT pins and timer stay masked,

@@ -1,13 +1,16 @@
 /*
- * smp.c: the application processors (APs) and the kernel's IPI.
+ * smp.c: starting the application processors (APs) and giving them work.
  *
  * smp_init, on the boot core before kmm_boot, reads the processors from
  * the ACPI MADT and starts each other one in turn with INIT and startup
- * IPIs (the SDM's MP initialisation protocol, vol. 3 §9.4): the AP runs
+ * IPIs (the SDM's MP initialisation protocol, vol. 3, "Multiple-Processor
+ * Management"): the AP runs
  * trampoline.S, which brings it to ap_main in long mode on the kernel's
  * page tables with the stack chosen here, and takes the next core id
  * (cpu.c).  Starting them one at a time lets every AP find its id and
- * stack in one place (ap_booting, ap_boot_stack).
+ * stack in one place (ap_booting, ap_boot_stack); one that does not
+ * come up in time is held in INIT, so it cannot wake later and take the
+ * next one's id and stack.
  *
  * Then the APs park: interrupts on, halted until an IPI arrives (the
  * kernel's, which the handler takes, or a wake-up).  smp_launch gives
@@ -64,7 +67,7 @@ static bool wait_up(unsigned core, unsigned us)
 	return true;
 }
 
-/* INIT, startup, startup if needed (SDM vol. 3 §9.4.4); true if it came up. */
+/* INIT, startup, startup if needed (the SDM's sequence); true if it came up. */
 static bool start_ap(unsigned apic_id)
 {
 	unsigned core = cpu_add(apic_id);
@@ -78,8 +81,10 @@ static bool start_ap(unsigned apic_id)
 	lapic_send_startup(apic_id, TRAMPOLINE_PHYS >> 12);
 	if (!wait_up(core, SIPI_WAIT_US)) {
 		lapic_send_startup(apic_id, TRAMPOLINE_PHYS >> 12);
-		if (!wait_up(core, AP_WAIT_US))
+		if (!wait_up(core, AP_WAIT_US)) {
+			lapic_send_init(apic_id);
 			return false;
+		}
 	}
 	cpu_commit();
 	return true;
