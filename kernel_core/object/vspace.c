@@ -24,7 +24,7 @@ void vspace_init(void)
 	for (i = 0; i < ASID_POOLS; i++)
 		asid_table[i] = 0;
 	for (i = 0; i < 64; i++)
-		current_tcb[i] = 0;
+		vspace_set_current(i, 0);
 	tlb_init();
 }
 
@@ -98,16 +98,20 @@ enum kmm_error vspace_missing_level(struct kerr *e, unsigned bits_left)
 	return kerr_lookup(e, false, &f);
 }
 
+/*
+ * Atomic: the lock holder may change another core's thread (the thread
+ * was deleted) while that core, in user mode, asks whether it runs one.
+ */
 void vspace_set_current(unsigned core, uint64_t tcb)
 {
 	kassert(core < 64);
-	current_tcb[core] = tcb;
+	__atomic_store_n(&current_tcb[core], tcb, __ATOMIC_RELEASE);
 }
 
 uint64_t vspace_current(unsigned core)
 {
 	kassert(core < 64);
-	return current_tcb[core];
+	return __atomic_load_n(&current_tcb[core], __ATOMIC_ACQUIRE);
 }
 
 /*
@@ -117,7 +121,7 @@ uint64_t vspace_current(unsigned core)
  */
 void vspace_reload_current(void)
 {
-	uint64_t tcb = current_tcb[hal_core_id()];
+	uint64_t tcb = vspace_current(hal_core_id());
 	const struct cap *vs;
 
 	if (!tcb) {
