@@ -27,7 +27,8 @@ section "ASan + UBSan build and tests"
 	-Db_lundef=false -Dbuildtype=debug
 ninja -C build-asan -j "$jobs"
 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-	meson test -C build-asan --print-errorlogs --num-processes "$jobs" --no-suite free
+	meson test -C build-asan --print-errorlogs --num-processes "$jobs" \
+	--no-suite free --no-suite multicore --no-suite model
 
 section "TSan build: the scheduler's tests and every multicore scenario, free-running"
 [ -d build-tsan ] || meson setup build-tsan -Db_sanitize=thread -Db_lundef=false
