@@ -25,18 +25,24 @@
 #include "mmu_internal.h"
 
 /*
- * One per core (see mmu_internal.h).  pthread rather than GMutex: glib's
+ * What each core touches on every access, one cache line (or two) per
+ * core: free-running cores sharing a line would bounce it on every read.
+ * The mutex (see mmu_internal.h) is pthread rather than GMutex: glib's
  * own futex mutex is invisible to ThreadSanitizer, pthread's is not.
  */
-static pthread_mutex_t tlb_mutex[HAL_SIM_MAX_CORES] = {
-	[0 ... HAL_SIM_MAX_CORES - 1] = PTHREAD_MUTEX_INITIALIZER
+struct core_tlb {
+	pthread_mutex_t mutex;
+	uint64_t clock;
+	struct hal_sim_tlb_stats stats;
+} __attribute__((aligned(64)));
+
+static struct core_tlb per[HAL_SIM_MAX_CORES] = {
+	[0 ... HAL_SIM_MAX_CORES - 1] = { .mutex = PTHREAD_MUTEX_INITIALIZER }
 };
 
 static struct {
 	struct sim_tlb_entry *e;   /* cores * size entries */
 	unsigned cores, size;
-	uint64_t clock[HAL_SIM_MAX_CORES];
-	struct hal_sim_tlb_stats stats[HAL_SIM_MAX_CORES];
 } tlb;
 
 void sim_tlb_configure(unsigned cores, unsigned size)
@@ -53,8 +59,14 @@ void sim_tlb_configure(unsigned cores, unsigned size)
 
 void sim_tlb_free(void)
 {
+	unsigned c;
+
 	free(tlb.e);
 	memset(&tlb, 0, sizeof(tlb));
+	for (c = 0; c < HAL_SIM_MAX_CORES; c++) {
+		per[c].clock = 0;
+		per[c].stats = (struct hal_sim_tlb_stats){ 0 };
+	}
 }
 
 struct sim_tlb_entry *sim_tlb_all(unsigned *count, unsigned *size)
@@ -68,13 +80,13 @@ struct sim_tlb_entry *sim_tlb_all(unsigned *count, unsigned *size)
 void sim_tlb_lock(unsigned core)
 {
 	if (sim_sched_concurrent())
-		pthread_mutex_lock(&tlb_mutex[core]);
+		pthread_mutex_lock(&per[core].mutex);
 }
 
 void sim_tlb_unlock(unsigned core)
 {
 	if (sim_sched_concurrent())
-		pthread_mutex_unlock(&tlb_mutex[core]);
+		pthread_mutex_unlock(&per[core].mutex);
 }
 
 void sim_tlb_lock_all(void)
@@ -112,12 +124,12 @@ struct sim_tlb_entry *sim_tlb_lookup(unsigned core, unsigned asid, uint64_t vadd
 
 	for (i = 0; i < tlb.size; i++) {
 		if (covers(&e[i], asid, vaddr)) {
-			e[i].stamp = ++tlb.clock[core];
-			tlb.stats[core].hits++;
+			e[i].stamp = ++per[core].clock;
+			per[core].stats.hits++;
 			return &e[i];
 		}
 	}
-	tlb.stats[core].misses++;
+	per[core].stats.misses++;
 	return NULL;
 }
 
@@ -132,7 +144,7 @@ static struct sim_tlb_entry *victim(unsigned core)
 		if (e[i].stamp < best->stamp)
 			best = &e[i];
 	}
-	tlb.stats[core].evictions++;
+	per[core].stats.evictions++;
 	return best;
 }
 
@@ -147,7 +159,7 @@ struct sim_tlb_entry *sim_tlb_fill(unsigned core, unsigned asid, uint64_t vaddr,
 		.gen = sim_page_generation(w->page, w->level),
 		.pml4 = pml4,
 		.leaf_pte = w->entry[w->depth - 1],
-		.stamp = ++tlb.clock[core],
+		.stamp = ++per[core].clock,
 		.asid = asid,
 		.level = w->level,
 		.valid = true,
@@ -156,7 +168,7 @@ struct sim_tlb_entry *sim_tlb_fill(unsigned core, unsigned asid, uint64_t vaddr,
 		.exec = w->exec,
 		.dirty = (w->leaf & PTE_D) != 0,
 	};
-	tlb.stats[core].fills++;
+	per[core].stats.fills++;
 	return e;
 }
 
@@ -175,7 +187,7 @@ void sim_tlb_invalidate(unsigned core, unsigned asid, bool whole_asid, uint64_t 
 			continue;
 		if (whole_asid || covers(&e[i], asid, vaddr)) {
 			e[i].valid = false;
-			tlb.stats[core].invalidations++;
+			per[core].stats.invalidations++;
 		}
 	}
 }
@@ -197,7 +209,7 @@ void hal_sim_tlb_flush_all(unsigned core)
 	sim_tlb_lock(core);
 	for (i = 0; i < tlb.size; i++) {
 		if (e[i].valid)
-			tlb.stats[core].invalidations++;
+			per[core].stats.invalidations++;
 		e[i].valid = false;
 	}
 	sim_tlb_unlock(core);
@@ -207,7 +219,7 @@ void hal_sim_tlb_stats(unsigned core, struct hal_sim_tlb_stats *out)
 {
 	sim_mmu_ready();
 	core_entries(core);
-	*out = tlb.stats[core];
+	*out = per[core].stats;
 }
 
 static struct hal_sim_tlb_entry view(unsigned core, const struct sim_tlb_entry *e)
