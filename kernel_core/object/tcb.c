@@ -11,7 +11,6 @@
 #include "invocations.h"
 #include "objecttype.h"
 #include "tlb.h"
-#include "../kernel/ipi.h"
 #include "vspace.h"
 #include "../kernel/cdt.h"
 #include "../kernel/cspace.h"
@@ -103,25 +102,21 @@ enum kmm_error tcb_invocation(const struct invocation *inv, struct kerr *e,
 	if (*status == KSTATUS_DONE)
 		*status = install_root(tcb_slot(c.tcb, TCB_VTABLE), c.vspace, c.vsrc);
 	if (*status == KSTATUS_DONE)
-		tlb_reload_running(c.tcb);
+		tlb_reload_cores(tlb_cores_running(c.tcb));
 	return KMM_OK;
 }
 
 /* The final TCB cap is going: no core may keep running the thread. */
 void tcb_finalise(uint64_t tcb_paddr)
 {
+	uint64_t running = tlb_cores_running(tcb_paddr);
 	unsigned core;
-	uint64_t running = 0;
 
 	for (core = 0; core < hal_core_count(); core++)
-		if (vspace_current(core) == tcb_paddr) {
+		if (running & bit(core))
 			vspace_set_current(core, 0);
-			running |= bit(core);
-		}
 	/* They run nothing now: their CR3s must stop naming its VSpace. */
-	if (running & bit(hal_core_id()))
-		vspace_reload_current();
-	ipi_remote_call(running, &(struct ipi_request){ IPI_RELOAD, 0, 0 });
+	tlb_reload_cores(running);
 }
 
 bool kmm_thread_switch(uint64_t tcb_paddr)

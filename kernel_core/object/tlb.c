@@ -99,15 +99,21 @@ void tlb_retire_asid(unsigned asid)
 	flush_asid_everywhere(IPI_RETIRE_ASID, asid);
 }
 
-void tlb_reload_running(uint64_t tcb)
+uint64_t tlb_cores_running(uint64_t tcb)
 {
-	struct ipi_request req = { IPI_RELOAD, 0, 0 };
 	uint64_t cores = 0;
 	unsigned core;
 
 	for (core = 0; core < hal_core_count(); core++)
 		if (vspace_current(core) == tcb)
 			cores |= bit(core);
+	return cores;
+}
+
+void tlb_reload_cores(uint64_t cores)
+{
+	struct ipi_request req = { IPI_RELOAD, 0, 0 };
+
 	if (cores & bit(hal_core_id()))
 		vspace_reload_current();
 	ipi_remote_call(cores, &req);

@@ -31,8 +31,11 @@ void tlb_flush_asid(unsigned asid);
  */
 void tlb_retire_asid(unsigned asid);
 
-/* Every core that runs the thread at tcb reloads its CR3 from it. */
-void tlb_reload_running(uint64_t tcb);
+/* The cores whose current thread is the one at tcb. */
+uint64_t tlb_cores_running(uint64_t tcb);
+
+/* Every core in cores (a bit mask) reloads its CR3 from its thread. */
+void tlb_reload_cores(uint64_t cores);
 
 /* This core loads (pml4, asid): note it first, then load. */
 void tlb_load_vspace(uint64_t pml4, unsigned asid);

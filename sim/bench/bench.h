@@ -23,12 +23,19 @@ _Noreturn void bench_fail(const char *what);
 
 struct kmm_msg bench_msg(uint64_t cptr, uint64_t label, unsigned nwords, const uint64_t *w,
 			 uint64_t cap);
+/* After a boot: invoke as its root thread from now on. */
+void bench_use_root_thread(void);
 /* Invoke as the root thread, re-issuing on preemption; any error is fatal. */
 void bench_must(const struct kmm_msg *m, const char *what);
 void bench_retype(uint64_t ut, uint64_t type, uint64_t size, uint64_t offset, uint64_t count);
 void bench_cnode_op(uint64_t label, uint64_t slot);
 void bench_copy(uint64_t dest, uint64_t src);
 uint64_t bench_largest_untyped(void);
+
+/* Map a table (label: its Map) or a 4K page (all rights) in the root VSpace; unmap a page. */
+void bench_map_table(uint64_t slot, uint64_t label, uint64_t vaddr);
+void bench_page_map(uint64_t cptr, uint64_t vaddr);
+void bench_page_unmap(uint64_t cptr);
 
 /* The virtual-memory figures (vm_bench.c). */
 void bench_vm(double null_rate, unsigned big_bits);

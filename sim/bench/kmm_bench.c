@@ -40,6 +40,11 @@ _Noreturn void bench_fail(const char *what)
 	exit(1);
 }
 
+void bench_use_root_thread(void)
+{
+	tcb = kmm_bootinfo()->root_tcb;
+}
+
 void bench_must(const struct kmm_msg *m, const char *what)
 {
 	struct kmm_result r;
@@ -124,7 +129,7 @@ static void boot_machine(uint64_t mem, unsigned big_bits)
 			(unsigned long long)mem);
 		exit(1);
 	}
-	tcb = kmm_bootinfo()->root_tcb;
+	bench_use_root_thread();
 	ut = bench_largest_untyped();
 	retype(ut, KMM_OBJ_CNODE, big_bits, 0, 0, BIG_CNODE, 1);
 	retype(ut, KMM_OBJ_ENDPOINT, 0, 0, 0, SOURCE, 1);

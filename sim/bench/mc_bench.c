@@ -25,49 +25,6 @@
 #define MC_ITERS  100000u       /* retype+delete pairs per core */
 #define MC_READS  1000000u      /* reads per core */
 
-static uint64_t root;
-
-static void must(uint64_t cptr, uint64_t label, unsigned nwords, const uint64_t *w,
-		 unsigned ncaps, uint64_t cap, const char *what)
-{
-	struct kmm_msg m = { .cptr = cptr, .label = label, .nwords = nwords, .ncaps = ncaps };
-	struct kmm_result r;
-
-	for (unsigned i = 0; i < nwords; i++)
-		m.words[i] = w[i];
-	m.caps[0] = cap;
-	while (kmm_invoke(root, &m, &r) == KMM_RESULT_PREEMPTED)
-		;
-	if (r.kind != KMM_RESULT_REPLY || r.error != KMM_OK)
-		bench_fail(what);
-}
-
-static void retype(uint64_t ut, uint64_t type, uint64_t bits, uint64_t slot)
-{
-	uint64_t w[6] = { type, bits, 0, 0, slot, 1 };
-
-	must(ut, KMM_UNTYPED_RETYPE, 6, w, 1, KMM_CAP_ROOT_CNODE, "retype");
-}
-
-static void map(uint64_t cptr, uint64_t label, uint64_t va)
-{
-	uint64_t w[3] = { va, KMM_RIGHTS_ALL, 0 };
-
-	must(cptr, label, label == KMM_X86_PAGE_MAP ? 3 : 2, w, 1, KMM_CAP_ROOT_VSPACE, "map");
-}
-
-static void unmap(uint64_t cptr)
-{
-	must(cptr, KMM_X86_PAGE_UNMAP, 0, NULL, 0, 0, "unmap");
-}
-
-static void delete_slot(uint64_t slot)
-{
-	uint64_t w[2] = { slot, 64 };
-
-	must(KMM_CAP_ROOT_CNODE, KMM_CNODE_DELETE, 2, w, 0, 0, "delete");
-}
-
 /* A machine of `cores` cores: per core an untyped and a mapped page. */
 static void boot_cores(unsigned cores)
 {
@@ -78,18 +35,18 @@ static void boot_cores(unsigned cores)
 	if (hal_sim_configure(&hc) != HAL_SIM_OK || !kmm_boot(&kc))
 		bench_fail("boot a multicore machine");
 	hal_sim_set_ipi_handler(kmm_ipi_receive);
-	root = kmm_bootinfo()->root_tcb;
+	bench_use_root_thread();
 	ut = bench_largest_untyped();
-	retype(ut, KMM_OBJ_PDPT, 0, MC_TABLES);
-	retype(ut, KMM_OBJ_PAGE_DIRECTORY, 0, MC_TABLES + 1);
-	retype(ut, KMM_OBJ_PAGE_TABLE, 0, MC_TABLES + 2);
-	map(MC_TABLES, KMM_X86_PDPT_MAP, MC_VA);
-	map(MC_TABLES + 1, KMM_X86_PAGE_DIRECTORY_MAP, MC_VA);
-	map(MC_TABLES + 2, KMM_X86_PAGE_TABLE_MAP, MC_VA);
+	bench_retype(ut, KMM_OBJ_PDPT, 0, MC_TABLES, 1);
+	bench_retype(ut, KMM_OBJ_PAGE_DIRECTORY, 0, MC_TABLES + 1, 1);
+	bench_retype(ut, KMM_OBJ_PAGE_TABLE, 0, MC_TABLES + 2, 1);
+	bench_map_table(MC_TABLES, KMM_X86_PDPT_MAP, MC_VA);
+	bench_map_table(MC_TABLES + 1, KMM_X86_PAGE_DIRECTORY_MAP, MC_VA);
+	bench_map_table(MC_TABLES + 2, KMM_X86_PAGE_TABLE_MAP, MC_VA);
 	for (unsigned c = 0; c < cores; c++) {
-		retype(ut, KMM_OBJ_UNTYPED, 16, MC_UT + c);
-		retype(ut, KMM_OBJ_4K_PAGE, 0, MC_FRAME + c);
-		map(MC_FRAME + c, KMM_X86_PAGE_MAP, MC_VA + 4096ull * c);
+		bench_retype(ut, KMM_OBJ_UNTYPED, 16, MC_UT + c, 1);
+		bench_retype(ut, KMM_OBJ_4K_PAGE, 0, MC_FRAME + c, 1);
+		bench_page_map(MC_FRAME + c, MC_VA + 4096ull * c);
 	}
 }
 
@@ -97,10 +54,10 @@ static void kernel_loop(unsigned core, void *ctx)
 {
 	(void)ctx;
 	if (core != 0)
-		kmm_thread_switch(root);
+		kmm_thread_switch(kmm_bootinfo()->root_tcb);
 	for (unsigned i = 0; i < MC_ITERS; i++) {
-		retype(MC_UT + core, KMM_OBJ_ENDPOINT, 0, MC_OBJ + core);
-		delete_slot(MC_OBJ + core);
+		bench_retype(MC_UT + core, KMM_OBJ_ENDPOINT, 0, MC_OBJ + core, 1);
+		bench_cnode_op(KMM_CNODE_DELETE, MC_OBJ + core);
 	}
 }
 
@@ -110,7 +67,7 @@ static void read_loop(unsigned core, void *ctx)
 
 	(void)ctx;
 	if (core != 0)
-		kmm_thread_switch(root);
+		kmm_thread_switch(kmm_bootinfo()->root_tcb);
 	for (unsigned i = 0; i < MC_READS; i++)
 		if (!hal_sim_user_access(core, HAL_SIM_READ, MC_VA + 4096ull * core, 8, &v, NULL))
 			bench_fail("user read");
@@ -134,12 +91,12 @@ static void shootdown_loop(unsigned core, void *ctx)
 	unsigned *n = ctx;
 
 	if (core != 0) {
-		kmm_thread_switch(root);
+		kmm_thread_switch(kmm_bootinfo()->root_tcb);
 		return;
 	}
 	for (unsigned i = 0; i < *n; i++) {
-		unmap(MC_FRAME);
-		map(MC_FRAME, KMM_X86_PAGE_MAP, MC_VA);
+		bench_page_unmap(MC_FRAME);
+		bench_page_map(MC_FRAME, MC_VA);
 	}
 }
 

@@ -17,7 +17,7 @@
 #define FRAME0    300           /* first frame slot in the root CNode */
 #define COPY0     20000         /* copies of frame FRAME0 (root CNode has 2^16 slots) */
 
-static void map_table(uint64_t slot, uint64_t label, uint64_t vaddr)
+void bench_map_table(uint64_t slot, uint64_t label, uint64_t vaddr)
 {
 	uint64_t w[2] = { vaddr, 0 };
 	struct kmm_msg m = bench_msg(slot, label, 2, w, KMM_CAP_ROOT_VSPACE);
@@ -25,7 +25,7 @@ static void map_table(uint64_t slot, uint64_t label, uint64_t vaddr)
 	bench_must(&m, "table map");
 }
 
-static void page_map(uint64_t cptr, uint64_t vaddr)
+void bench_page_map(uint64_t cptr, uint64_t vaddr)
 {
 	uint64_t w[3] = { vaddr, KMM_RIGHTS_ALL, 0 };
 	struct kmm_msg m = bench_msg(cptr, KMM_X86_PAGE_MAP, 3, w, KMM_CAP_ROOT_VSPACE);
@@ -33,7 +33,7 @@ static void page_map(uint64_t cptr, uint64_t vaddr)
 	bench_must(&m, "page map");
 }
 
-static void page_unmap(uint64_t cptr)
+void bench_page_unmap(uint64_t cptr)
 {
 	struct kmm_msg m = bench_msg(cptr, KMM_X86_PAGE_UNMAP, 0, NULL, 0);
 
@@ -49,10 +49,10 @@ static void build_tables(unsigned npts)
 	bench_retype(ut, KMM_OBJ_PDPT, 0, PDPT_SLOT, 1);
 	bench_retype(ut, KMM_OBJ_PAGE_DIRECTORY, 0, PD_SLOT, 1);
 	bench_retype(ut, KMM_OBJ_PAGE_TABLE, 0, PT_SLOT, npts);
-	map_table(PDPT_SLOT, KMM_X86_PDPT_MAP, VA_BASE);
-	map_table(PD_SLOT, KMM_X86_PAGE_DIRECTORY_MAP, VA_BASE);
+	bench_map_table(PDPT_SLOT, KMM_X86_PDPT_MAP, VA_BASE);
+	bench_map_table(PD_SLOT, KMM_X86_PAGE_DIRECTORY_MAP, VA_BASE);
 	for (unsigned i = 0; i < npts; i++)
-		map_table(PT_SLOT + i, KMM_X86_PAGE_TABLE_MAP, VA_BASE + ((uint64_t)i << 21));
+		bench_map_table(PT_SLOT + i, KMM_X86_PAGE_TABLE_MAP, VA_BASE + ((uint64_t)i << 21));
 }
 
 static void bench_map_unmap(struct rate *map, struct rate *unmap)
@@ -66,10 +66,10 @@ static void bench_map_unmap(struct rate *map, struct rate *unmap)
 		for (int i = 0; i < 1000; i++) {
 			double t0 = bench_now();
 
-			page_map(f, VA_BASE);
+			bench_page_map(f, VA_BASE);
 			map->seconds += bench_now() - t0;
 			t0 = bench_now();
-			page_unmap(f);
+			bench_page_unmap(f);
 			unmap->seconds += bench_now() - t0;
 		}
 		map->ops += 1000;
@@ -85,7 +85,7 @@ static void map_frames(unsigned n)
 	for (unsigned i = 0; i < n; i += 256)
 		bench_retype(ut, KMM_OBJ_4K_PAGE, 0, FRAME0 + 1 + i, 256);
 	for (unsigned i = 0; i < n; i++)
-		page_map(FRAME0 + 1 + i, VA_BASE + ((uint64_t)i << 12));
+		bench_page_map(FRAME0 + 1 + i, VA_BASE + ((uint64_t)i << 12));
 }
 
 static uint64_t xorshift(uint64_t *s)
@@ -149,7 +149,7 @@ static double bench_revoke_mapped(unsigned n)
 
 	for (unsigned i = 0; i < n; i++) {
 		bench_copy(COPY0 + i, src);
-		page_map(COPY0 + i, VA_BASE + ((uint64_t)(8192 + i) << 12));
+		bench_page_map(COPY0 + i, VA_BASE + ((uint64_t)(8192 + i) << 12));
 	}
 	t0 = bench_now();
 	bench_cnode_op(KMM_CNODE_REVOKE, src);
