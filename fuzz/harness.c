@@ -114,7 +114,7 @@ static void run_cores(struct exec_config *c, const struct fz_header *h, const st
 	exec_init(&x, c);
 	hal_sim_set_panic_hook(on_panic, &x);
 	hal_sim_set_ipi_handler(kmm_ipi_receive);
-	if (sim_run_cores(&x, p, &o))
+	if (sim_run_cores(&x, p, &o) == SIM_EXIT_PASS)
 		exec_finish(&x);
 	else
 		x.status = EXEC_FAIL_STUCK;

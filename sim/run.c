@@ -183,19 +183,21 @@ static void init_exec(struct run *r)
 	exec_init(&r->x, &c);
 }
 
-static enum exec_status execute(struct run *r, struct progbuf *pb)
+/* SIM_EXIT_USAGE if the run could not be made as asked; else the verdict decides. */
+static enum sim_exit execute(struct run *r, struct progbuf *pb)
 {
-	const struct prog *p = progbuf_prog(pb);
+	enum sim_exit ex;
 
 	init_exec(r);
 	hal_sim_set_panic_hook(on_panic, r);
 	hal_sim_set_ipi_handler(kmm_ipi_receive);
-	if (sim_run_cores(&r->x, p, &r->o))
+	ex = sim_run_cores(&r->x, progbuf_prog(pb), &r->o);
+	if (ex == SIM_EXIT_PASS)
 		exec_finish(&r->x);
-	else
-		r->x.status = EXEC_FAIL_PROGRAM;
+	else if (ex == SIM_EXIT_FAIL)
+		r->x.status = EXEC_FAIL_STUCK;
 	hal_sim_set_panic_hook(NULL, NULL);
-	return r->x.status;
+	return ex;
 }
 
 static enum sim_exit verdict(struct run *r)
@@ -296,9 +298,11 @@ enum sim_exit sim_run(const struct sim_opts *o)
 	progbuf_init(&pb, o->file);
 	ex = o->replay ? prepare_replay(r, &pb) : prepare(r, &sc, &pb);
 	if (ex == SIM_EXIT_PASS) {
-		execute(r, &pb);
-		write_dot(r);
-		ex = verdict(r);
+		ex = execute(r, &pb);
+		if (ex != SIM_EXIT_USAGE) {
+			write_dot(r);
+			ex = verdict(r);
+		}
 	}
 	progbuf_clear(&pb);
 	scenario_free(sc);

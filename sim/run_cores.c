@@ -118,6 +118,9 @@ static GArray *read_schedule(const char *file)
 		return NULL;
 	}
 	ok = g_str_has_prefix(text, SCHED_MAGIC "\n");
+	if (!ok)
+		fprintf(stderr, "%s: not a schedule (it must start with \"" SCHED_MAGIC "\")\n",
+			file);
 	words = g_strsplit_set(ok ? text + strlen(SCHED_MAGIC) : "", " \t\r\n", -1);
 	d = g_array_new(FALSE, FALSE, sizeof(uint32_t));
 	for (char **w = words; ok && *w != NULL; w++) {
@@ -131,9 +134,6 @@ static GArray *read_schedule(const char *file)
 				file, d->len + 1, *w);
 		g_array_append_val(d, v);
 	}
-	if (!g_str_has_prefix(text, SCHED_MAGIC "\n"))
-		fprintf(stderr, "%s: not a schedule (it must start with \"" SCHED_MAGIC "\")\n",
-			file);
 	g_strfreev(words);
 	g_free(text);
 	if (!ok) {
@@ -177,16 +177,20 @@ static uint64_t expected_decisions(const struct prog *p)
 	return n * 4 + 1;
 }
 
-static bool report_end(enum hal_sim_sched_status st, const struct sim_opts *o)
+/*
+ * A deadlock is the kernel's fault (a failure, exit 1); a schedule that
+ * does not fit the run is the user's (exit 2).
+ */
+static enum sim_exit report_end(enum hal_sim_sched_status st, const struct sim_opts *o)
 {
 	if (st == HAL_SIM_SCHED_DONE || st == HAL_SIM_SCHED_STOPPED)
-		return true;
+		return SIM_EXIT_PASS;
 	fflush(stdout);
 	fprintf(stderr, "%s: scheduler: %s\n", o->file, hal_sim_sched_status_text(st));
-	return false;
+	return st == HAL_SIM_SCHED_DEADLOCK ? SIM_EXIT_FAIL : SIM_EXIT_USAGE;
 }
 
-bool sim_run_cores(struct exec *x, const struct prog *p, const struct sim_opts *o)
+enum sim_exit sim_run_cores(struct exec *x, const struct prog *p, const struct sim_opts *o)
 {
 	struct cores_run cr = { x, p };
 	struct hal_sim_sched_config c = {
@@ -197,25 +201,23 @@ bool sim_run_cores(struct exec *x, const struct prog *p, const struct sim_opts *
 		.record = o->record != NULL,
 	};
 	GArray *replay = NULL;
-	enum hal_sim_sched_status st;
-	bool ok;
+	enum sim_exit ex;
 
 	if (o->cores <= 1) {
 		exec_stream(x, &p->core[0]);
-		return true;
+		return SIM_EXIT_PASS;
 	}
 	if (o->schedule != NULL) {
 		replay = read_schedule(o->schedule);
 		if (replay == NULL)
-			return false;
+			return SIM_EXIT_USAGE;
 		c.replay = (const uint32_t *)(void *)replay->data;
 		c.nreplay = replay->len;
 	}
-	st = hal_sim_sched_run(&c, body, &cr);
-	ok = report_end(st, o);
-	if (o->record != NULL && !o->free)
-		ok = write_schedule(o->record) && ok;
+	ex = report_end(hal_sim_sched_run(&c, body, &cr), o);
+	if (o->record != NULL && !o->free && !write_schedule(o->record) && ex == SIM_EXIT_PASS)
+		ex = SIM_EXIT_USAGE;
 	if (replay != NULL)
 		g_array_free(replay, TRUE);
-	return ok;
+	return ex;
 }

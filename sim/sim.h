@@ -51,13 +51,14 @@ struct sim_opts {
 
 /*
  * Run every core's stream of p on x: core 0 directly when there is one
- * core, else under hal_sim's scheduler as o says (run_cores.c).  Fills
- * the multicore hooks of io first (sim_core_hooks).  False after a
- * message if the run could not be made as asked (a schedule file that
- * cannot be read or does not fit, a deadlock).
+ * core, else under hal_sim's scheduler as o says (run_cores.c);
+ * sim_core_hooks fills the multicore hooks of io first.  Returns PASS
+ * when the run was made (x->status tells how it went), FAIL after a
+ * message for a deadlock, USAGE after a message for a schedule file
+ * that cannot be read, written or does not fit the run.
  */
 void sim_core_hooks(struct exec_io *io, const struct sim_opts *o);
-bool sim_run_cores(struct exec *x, const struct prog *p, const struct sim_opts *o);
+enum sim_exit sim_run_cores(struct exec *x, const struct prog *p, const struct sim_opts *o);
 
 /* The executor's MMU hooks on hal_sim (run_mmu.c). */
 void sim_mmu_hooks(struct exec_mmu *m);
